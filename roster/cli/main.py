@@ -1,0 +1,19 @@
+"""The `roster` console script: one sub-command per module in `roster.cli`."""
+
+from __future__ import annotations
+
+import typer
+
+from roster.cli.generate import generate_data
+from roster.cli.validate import validate
+
+app = typer.Typer(
+    name="roster",
+    help="Workforce planning for customer-service teams: forecast, staff, roster, approve.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+app.command("validate")(validate)
+app.command("generate-data")(generate_data)

@@ -1,0 +1,1 @@
+"""The bundled sample team and demand history, regenerated from a seed."""
