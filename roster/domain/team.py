@@ -46,12 +46,23 @@ class ContractKind(StrEnum):
 
 
 class Contract(DomainModel):
-    """Working-time rules of one contract; per planning week unless said otherwise."""
+    """Working-time rules of one contract.
+
+    `*_per_week` limits hold in each full 7-day block counted from the period start; a
+    trailing partial block is held to the maxima only. `*_per_period`, weekends and
+    per-template counts hold over the whole planning period.
+    """
 
     name: Identifier
     kind: ContractKind
     min_minutes_per_week: int = Field(ge=0, le=7 * 24 * 60)
     max_minutes_per_week: int = Field(gt=0, le=7 * 24 * 60)
+    min_minutes_per_period: int | None = Field(
+        default=None, ge=0, description="over the whole planning period (any length)"
+    )
+    max_minutes_per_period: int | None = Field(
+        default=None, gt=0, description="over the whole planning period (any length)"
+    )
     min_days_per_week: int = Field(default=0, ge=0, le=7)
     max_days_per_week: int = Field(ge=1, le=7)
     min_consecutive_days: int = Field(default=1, ge=1, le=14)
@@ -75,6 +86,15 @@ class Contract(DomainModel):
             raise ValueError(
                 f"min_minutes_per_week ({self.min_minutes_per_week}) exceeds "
                 f"max_minutes_per_week ({self.max_minutes_per_week})"
+            )
+        if (
+            self.min_minutes_per_period is not None
+            and self.max_minutes_per_period is not None
+            and self.min_minutes_per_period > self.max_minutes_per_period
+        ):
+            raise ValueError(
+                f"min_minutes_per_period ({self.min_minutes_per_period}) exceeds "
+                f"max_minutes_per_period ({self.max_minutes_per_period})"
             )
         if self.min_days_per_week > self.max_days_per_week:
             raise ValueError(
