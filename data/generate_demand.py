@@ -47,6 +47,7 @@ CHINESE_NEW_YEAR: dict[int, str] = {
     2030: "2030-02-03",
 }
 
+# fmt: off
 # Relative hour-of-day shape (peak hour = 1.0), index = hour 0..23.
 HOUR_SHAPE: dict[str, np.ndarray] = {
     "presale": np.array(
@@ -81,6 +82,7 @@ PROMO_DAY: dict[str, np.ndarray] = {
          2.6, 2.6, 2.6, 2.6, 2.5, 2.5, 2.5, 2.6, 2.7, 2.8, 2.9, 3.0]
     ),
 }
+# fmt: on
 # Share of an event's main-queue excess that reaches the other queue.
 PRESALE_EVENT_SPILL = 0.15  # presale kind -> aftersale (deposit and order questions)
 AFTER_SALES_SPILL = 0.10  # after_sales kind -> presale
@@ -110,54 +112,121 @@ def _year_events(year: int) -> list[Event]:
     """Return the recurring events of one calendar year."""
     y = str(year)
     events: list[Event] = [
-        Event("元旦 (New Year's Day)", "holiday", _ts(f"{y}-01-01"), _ts(f"{y}-01-04"),
-              strength=0.2),
-        Event("劳动节 (Labour Day)", "holiday", _ts(f"{y}-05-01"), _ts(f"{y}-05-06"),
-              strength=0.25),
-        Event("618 预售开启 (618 pre-sale opens)", "presale",
-              _ts(f"{y}-05-20 20:00"), _ts(f"{y}-05-23"), strength=0.85),
-        Event("618 尾款 (618 final payment)", "presale",
-              _ts(f"{y}-05-31 20:00"), _ts(f"{y}-06-02"), strength=0.7),
-        Event("618 大促 (618)", "major_promo", _ts(f"{y}-06-18"), _ts(f"{y}-06-19"),
-              strength=0.75),
-        Event("618 售后 (618 after-sales)", "after_sales",
-              _ts(f"{y}-06-21"), _ts(f"{y}-07-03"), strength=0.8),
-        Event("新品首发预售 (new flagship pre-order)", "presale",
-              _ts(f"{y}-09-16 20:00"), _ts(f"{y}-09-19"), queue="presale", strength=0.6),
-        Event("国庆节 (National Day)", "holiday", _ts(f"{y}-10-01"), _ts(f"{y}-10-08"),
-              strength=0.4),
-        Event("双11 预售开启 (Double 11 pre-sale opens)", "presale",
-              _ts(f"{y}-10-24 20:00"), _ts(f"{y}-10-27"), strength=1.0),
-        Event("双11 尾款 (Double 11 final payment)", "presale",
-              _ts(f"{y}-10-31 20:00"), _ts(f"{y}-11-03"), strength=0.8),
-        Event("双11 第二波开售 (Double 11 second wave)", "presale",
-              _ts(f"{y}-11-03 20:00"), _ts(f"{y}-11-05"), strength=0.55),
-        Event("双11 大促 (Double 11)", "major_promo", _ts(f"{y}-11-11"), _ts(f"{y}-11-12"),
-              strength=1.0),
-        Event("双11 售后 (Double 11 after-sales)", "after_sales",
-              _ts(f"{y}-11-14"), _ts(f"{y}-11-28"), strength=1.0),
-        Event("双12 (Double 12)", "major_promo", _ts(f"{y}-12-12"), _ts(f"{y}-12-13"),
-              strength=0.5),
-        Event("双12 售后 (Double 12 after-sales)", "after_sales",
-              _ts(f"{y}-12-15"), _ts(f"{y}-12-25"), strength=0.5),
+        Event(
+            "元旦 (New Year's Day)", "holiday", _ts(f"{y}-01-01"), _ts(f"{y}-01-04"), strength=0.2
+        ),
+        Event(
+            "劳动节 (Labour Day)", "holiday", _ts(f"{y}-05-01"), _ts(f"{y}-05-06"), strength=0.25
+        ),
+        Event(
+            "618 预售开启 (618 pre-sale opens)",
+            "presale",
+            _ts(f"{y}-05-20 20:00"),
+            _ts(f"{y}-05-23"),
+            strength=0.85,
+        ),
+        Event(
+            "618 尾款 (618 final payment)",
+            "presale",
+            _ts(f"{y}-05-31 20:00"),
+            _ts(f"{y}-06-02"),
+            strength=0.7,
+        ),
+        Event("618 大促 (618)", "major_promo", _ts(f"{y}-06-18"), _ts(f"{y}-06-19"), strength=0.75),
+        Event(
+            "618 售后 (618 after-sales)",
+            "after_sales",
+            _ts(f"{y}-06-21"),
+            _ts(f"{y}-07-03"),
+            strength=0.8,
+        ),
+        Event(
+            "新品首发预售 (new flagship pre-order)",
+            "presale",
+            _ts(f"{y}-09-16 20:00"),
+            _ts(f"{y}-09-19"),
+            queue="presale",
+            strength=0.6,
+        ),
+        Event(
+            "国庆节 (National Day)", "holiday", _ts(f"{y}-10-01"), _ts(f"{y}-10-08"), strength=0.4
+        ),
+        Event(
+            "双11 预售开启 (Double 11 pre-sale opens)",
+            "presale",
+            _ts(f"{y}-10-24 20:00"),
+            _ts(f"{y}-10-27"),
+            strength=1.0,
+        ),
+        Event(
+            "双11 尾款 (Double 11 final payment)",
+            "presale",
+            _ts(f"{y}-10-31 20:00"),
+            _ts(f"{y}-11-03"),
+            strength=0.8,
+        ),
+        Event(
+            "双11 第二波开售 (Double 11 second wave)",
+            "presale",
+            _ts(f"{y}-11-03 20:00"),
+            _ts(f"{y}-11-05"),
+            strength=0.55,
+        ),
+        Event(
+            "双11 大促 (Double 11)",
+            "major_promo",
+            _ts(f"{y}-11-11"),
+            _ts(f"{y}-11-12"),
+            strength=1.0,
+        ),
+        Event(
+            "双11 售后 (Double 11 after-sales)",
+            "after_sales",
+            _ts(f"{y}-11-14"),
+            _ts(f"{y}-11-28"),
+            strength=1.0,
+        ),
+        Event(
+            "双12 (Double 12)", "major_promo", _ts(f"{y}-12-12"), _ts(f"{y}-12-13"), strength=0.5
+        ),
+        Event(
+            "双12 售后 (Double 12 after-sales)",
+            "after_sales",
+            _ts(f"{y}-12-15"),
+            _ts(f"{y}-12-25"),
+            strength=0.5,
+        ),
     ]
     # Annual meeting: the team closes on the afternoon of the first Friday from Jan 15.
     jan15 = _ts(f"{y}-01-15")
     meeting = jan15 + pd.Timedelta(days=(4 - jan15.dayofweek) % 7)
     events.append(
-        Event("年会 全员停线 (annual meeting closure)", "closure",
-              meeting + pd.Timedelta(hours=14), meeting + pd.Timedelta(hours=18))
+        Event(
+            "年会 全员停线 (annual meeting closure)",
+            "closure",
+            meeting + pd.Timedelta(hours=14),
+            meeting + pd.Timedelta(hours=18),
+        )
     )
     if year in CHINESE_NEW_YEAR:
         cny = _ts(CHINESE_NEW_YEAR[year])
         events.append(
-            Event("春节 物流停运 (Spring Festival logistics stop)", "holiday",
-                  cny - pd.Timedelta(days=5), cny + pd.Timedelta(days=5),
-                  strength=1.0, ramp_hours=48.0)
+            Event(
+                "春节 物流停运 (Spring Festival logistics stop)",
+                "holiday",
+                cny - pd.Timedelta(days=5),
+                cny + pd.Timedelta(days=5),
+                strength=1.0,
+                ramp_hours=48.0,
+            )
         )
         events.append(
-            Event("除夕 停线 (New Year's Eve closure)", "closure",
-                  cny - pd.Timedelta(hours=6), cny + pd.Timedelta(hours=12))
+            Event(
+                "除夕 停线 (New Year's Eve closure)",
+                "closure",
+                cny - pd.Timedelta(hours=6),
+                cny + pd.Timedelta(hours=12),
+            )
         )
     return events
 
@@ -171,8 +240,7 @@ def _incidents(end: pd.Timestamp) -> tuple[list[Event], list[tuple[pd.Timestamp,
     """
     day = pd.Timedelta(days=1)
     outage_day = end - 466 * day
-    outage = Event("客服系统故障 (chat system outage)", "outage", outage_day,
-                   outage_day + day)
+    outage = Event("客服系统故障 (chat system outage)", "outage", outage_day, outage_day + day)
     gaps = [
         (end - 501 * day + pd.Timedelta(hours=10), 6, ""),
         (end - 352 * day + pd.Timedelta(hours=2), 3, "aftersale"),
@@ -181,8 +249,7 @@ def _incidents(end: pd.Timestamp) -> tuple[list[Event], list[tuple[pd.Timestamp,
     return [outage], gaps
 
 
-def build_events(start: pd.Timestamp, horizon_end: pd.Timestamp,
-                 end: pd.Timestamp) -> list[Event]:
+def build_events(start: pd.Timestamp, horizon_end: pd.Timestamp, end: pd.Timestamp) -> list[Event]:
     """Return all events overlapping ``[start, horizon_end)``, sorted by start and name."""
     events: list[Event] = []
     for year in range(start.year - 1, horizon_end.year + 1):
@@ -192,8 +259,14 @@ def build_events(start: pd.Timestamp, horizon_end: pd.Timestamp,
     return sorted(kept, key=lambda e: (e.start, e.name))
 
 
-def _event_multiplier(event: Event, grid_start: pd.Timestamp, hours: np.ndarray, queue: str,
-                      scale: float, hour_of_day: np.ndarray) -> np.ndarray:
+def _event_multiplier(
+    event: Event,
+    grid_start: pd.Timestamp,
+    hours: np.ndarray,
+    queue: str,
+    scale: float,
+    hour_of_day: np.ndarray,
+) -> np.ndarray:
     """Return the multiplicative effect of one event on ``queue`` at ``hours``.
 
     ``hours`` are hours since ``grid_start`` for every row of the grid; ``scale`` is
@@ -225,8 +298,9 @@ def _event_multiplier(event: Event, grid_start: pd.Timestamp, hours: np.ndarray,
         mult[lead] = 1.0 + scale * lead_gain * (t[lead] + 5.0) / 4.0
         lag = (t >= length) & (t < length + 48)
         lag_t = t[lag] - length
-        mult[lag] = 1.0 + scale * (0.2 * np.exp(-lag_t / 10.0) if main
-                                   else 0.6 * np.exp(-lag_t / 20.0))
+        mult[lag] = 1.0 + scale * (
+            0.2 * np.exp(-lag_t / 10.0) if main else 0.6 * np.exp(-lag_t / 20.0)
+        )
     elif event.kind == "after_sales":
         ti = t[inside]
         days = ti / 24.0
@@ -260,8 +334,11 @@ def _baseline(index: pd.DatetimeIndex, queue: str, start: pd.Timestamp) -> np.nd
     doy = index.dayofyear.to_numpy()
     angle = 2.0 * np.pi * doy / 365.25
     if queue == "presale":
-        season = (1.0 + 0.05 * np.cos(angle - 2.0 * np.pi * 320 / 365.25)
-                  + 0.02 * np.cos(2.0 * angle - 2.0 * np.pi * 30 / 365.25))
+        season = (
+            1.0
+            + 0.05 * np.cos(angle - 2.0 * np.pi * 320 / 365.25)
+            + 0.02 * np.cos(2.0 * angle - 2.0 * np.pi * 30 / 365.25)
+        )
     else:
         season = 1.0 + 0.04 * np.cos(angle - 2.0 * np.pi * 335 / 365.25)
     return PEAK_LEVEL[queue] * trend * season * WEEKDAY_LEVEL[queue][weekday] * shape
@@ -288,8 +365,9 @@ def _day_effects(rng: np.random.Generator, n_days: int) -> dict[str, np.ndarray]
     return effects
 
 
-def generate_demand(end: pd.Timestamp = DEFAULT_END,
-                    seed: int = DEFAULT_SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
+def generate_demand(
+    end: pd.Timestamp = DEFAULT_END, seed: int = DEFAULT_SEED
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return ``(history, events)`` for the two years of hours before ``end``.
 
     ``history`` has columns ``timestamp`` (naive local datetime), ``queue`` and integer
@@ -329,12 +407,14 @@ def generate_demand(end: pd.Timestamp = DEFAULT_END,
     keep = np.ones(len(history), dtype=bool)
     for gap_start, gap_hours, gap_queue in _incidents(end)[1]:
         in_gap = (history["timestamp"] >= gap_start) & (
-            history["timestamp"] < gap_start + pd.Timedelta(hours=gap_hours))
+            history["timestamp"] < gap_start + pd.Timedelta(hours=gap_hours)
+        )
         if gap_queue:
             in_gap &= history["queue"] == gap_queue
         keep &= ~in_gap.to_numpy()
-    history = (history[keep].sort_values(["timestamp", "queue"], kind="stable")
-               .reset_index(drop=True))
+    history = (
+        history[keep].sort_values(["timestamp", "queue"], kind="stable").reset_index(drop=True)
+    )
 
     events_frame = pd.DataFrame(
         {
@@ -348,8 +428,7 @@ def generate_demand(end: pd.Timestamp = DEFAULT_END,
     return history, events_frame
 
 
-def write_demand(folder: Path, seed: int = DEFAULT_SEED,
-                 end: pd.Timestamp = DEFAULT_END) -> None:
+def write_demand(folder: Path, seed: int = DEFAULT_SEED, end: pd.Timestamp = DEFAULT_END) -> None:
     """Write ``history.csv`` and ``events.csv`` into ``folder`` (created if missing)."""
     history, events = generate_demand(end, seed)
     folder = Path(folder)
@@ -359,22 +438,27 @@ def write_demand(folder: Path, seed: int = DEFAULT_SEED,
         start=events["start"].dt.strftime(TIME_FORMAT),
         end=events["end"].dt.strftime(TIME_FORMAT),
     )
-    history_out.to_csv(folder / "history.csv", index=False, encoding="utf-8",
-                       lineterminator="\n")
-    events_out.to_csv(folder / "events.csv", index=False, encoding="utf-8",
-                      lineterminator="\n")
+    history_out.to_csv(folder / "history.csv", index=False, encoding="utf-8", lineterminator="\n")
+    events_out.to_csv(folder / "events.csv", index=False, encoding="utf-8", lineterminator="\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``--out``, ``--seed`` and ``--end`` and write the two files."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="scenario folder to write (default: data/sample/)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"random seed (default: {DEFAULT_SEED})")
-    parser.add_argument("--end", default=str(DEFAULT_END.date()),
-                        help="exclusive end of the history, a local date (default: "
-                             f"{DEFAULT_END.date()})")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="scenario folder to write (default: data/sample/)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})"
+    )
+    parser.add_argument(
+        "--end",
+        default=str(DEFAULT_END.date()),
+        help=f"exclusive end of the history, a local date (default: {DEFAULT_END.date()})",
+    )
     args = parser.parse_args(argv)
     try:
         end = pd.Timestamp(args.end)
