@@ -333,7 +333,7 @@ def write_scenario(scenario: Scenario, folder: Path) -> None:
     if scenario.history is not None:
         history = scenario.history.sort_values(["timestamp", "queue"])
         write_csv(folder / HISTORY, ["timestamp", "queue", "volume"], [
-            [format_timestamp(t), q, f"{v:g}"]
+            [format_timestamp(t), q, _number(v)]
             for t, q, v in zip(history["timestamp"], history["queue"], history["volume"],
                                strict=True)], bom=False)
     if scenario.events is not None:
@@ -345,9 +345,14 @@ def write_scenario(scenario: Scenario, folder: Path) -> None:
 def write_csv(path: Path, header: list[str], rows: list[list[Any]], bom: bool = True) -> None:
     """Write rows as CSV (UTF-8, with a BOM for Excel unless `bom` is False)."""
     with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
+
+
+def _number(value: float) -> str:
+    """An integer-valued volume as an integer, anything else in full precision."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def _iso(value: date | None) -> str:

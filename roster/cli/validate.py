@@ -15,7 +15,9 @@ from roster.summary import scenario_summary
 
 @user_errors
 def validate(
-    scenario_dir: Annotated[Path, typer.Argument(help="scenario folder (settings.toml, agents.csv, ...)")],
+    scenario_dir: Annotated[
+        Path, typer.Argument(help="scenario folder (settings.toml, agents.csv, ...)")
+    ],
 ) -> None:
     """Validate a scenario folder and print its summary, or every problem found."""
     scenario = load_scenario(scenario_dir)

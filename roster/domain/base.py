@@ -6,7 +6,7 @@ import re
 from datetime import time
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 Identifier = Annotated[
     str,
@@ -40,3 +40,15 @@ def parse_clock(value: str) -> time:
 def minutes_of_day(value: time) -> int:
     """Minutes since midnight."""
     return value.hour * 60 + value.minute
+
+
+def _clock_input(value: object) -> object:
+    return parse_clock(value) if isinstance(value, str) else value
+
+
+Clock = Annotated[
+    time,
+    BeforeValidator(_clock_input),
+    PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str, when_used="json"),
+]
+"""A time of day, read from and written as `HH:MM`."""

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator, model_validator
 
-from roster.domain.base import DomainModel, Identifier, Weight, parse_clock
+from roster.domain.base import Clock, DomainModel, Identifier, Weight, parse_clock
 
 
 class LeaveType(StrEnum):
@@ -72,8 +72,8 @@ class Preference(DomainModel):
     kind: PreferenceKind
     date: dt.date | None = None
     template: Identifier | None = None
-    start_time: time | None = None
-    end_time: time | None = None
+    start_time: Clock | None = None
+    end_time: Clock | None = None
     weight: Weight = 1.0
 
     @field_validator("start_time", "end_time", mode="before")

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from roster.domain.base import DomainModel, Identifier, minutes_of_day, parse_clock
+from roster.domain.base import Clock, DomainModel, Identifier, minutes_of_day
 
 
 class Queue(DomainModel):
@@ -142,18 +142,13 @@ class ShiftTemplate(DomainModel):
     """
 
     name: Identifier
-    earliest_start: time
-    latest_start: time
+    earliest_start: Clock
+    latest_start: Clock
     length_minutes: int = Field(gt=0, le=24 * 60)
     meal_break: MealBreak | None = None
     late: bool | None = Field(
         default=None, description="counts as a late shift for fairness; default: ends after 22:00"
     )
-
-    @field_validator("earliest_start", "latest_start", mode="before")
-    @classmethod
-    def _clock(cls, value: object) -> object:
-        return parse_clock(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _window(self) -> ShiftTemplate:
@@ -202,8 +197,8 @@ class AvailabilityWindow(DomainModel):
     """Hours an agent can work on some weekdays (0 = Monday); `end` 00:00 means midnight."""
 
     weekdays: list[int] = Field(min_length=1)
-    start: time
-    end: time
+    start: Clock
+    end: Clock
 
     @field_validator("weekdays")
     @classmethod

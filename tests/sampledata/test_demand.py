@@ -1,16 +1,19 @@
-"""Checks for the sample demand generator (data/generate_demand.py)."""
+"""Checks for the sample demand generator (roster.sampledata.demand)."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pandas as pd
 import pytest
+
+from roster.sampledata import demand
+from roster.sampledata.build import write_sample
+
+SAMPLE_FILES = ['settings.toml', 'agents.csv', 'leave.csv', 'preferences.csv', 'history.csv',
+                'events.csv']
 
 ROOT = Path(__file__).resolve().parents[1]
 END = pd.Timestamp("2026-11-22 00:00")
@@ -18,20 +21,8 @@ SEED = 20261122
 HOUR = pd.Timedelta(hours=1)
 
 
-def _load_generator() -> ModuleType:
-    """Load data/generate_demand.py by path, whatever sys.path holds."""
-    name = "data.generate_demand"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "data" / "generate_demand.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+gen = demand
 
-
-gen = _load_generator()
 
 
 @pytest.fixture(scope="module")
@@ -203,25 +194,18 @@ def test_evening_peak_beats_night(wide: pd.DataFrame) -> None:
 
 
 def test_written_files_follow_the_contract(tmp_path: Path) -> None:
-    gen.write_demand(tmp_path, seed=SEED)
-    history_text = (tmp_path / "history.csv").read_bytes()
-    events_text = (tmp_path / "events.csv").read_bytes()
+    write_sample(tmp_path / "sample")
+    history_text = (tmp_path / "sample" / "history.csv").read_bytes()
+    events_text = (tmp_path / "sample" / "events.csv").read_bytes()
     assert not history_text.startswith(b"\xef\xbb\xbf")
     assert history_text.splitlines()[0] == b"timestamp,queue,volume"
     assert events_text.decode("utf-8").splitlines()[0] == "name,kind,start,end,queue"
     stamp = re.compile(rb"^\d{4}-\d{2}-\d{2} \d{2}:\d{2},(presale|aftersale),\d+$")
     assert all(stamp.match(line) for line in history_text.splitlines()[1:])
-    parsed = pd.read_csv(tmp_path / "events.csv", keep_default_na=False)
+    parsed = pd.read_csv(tmp_path / "sample" / "events.csv", keep_default_na=False)
     assert parsed["start"].str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}").all()
-
-
-@pytest.mark.parametrize("name", ["history.csv", "events.csv"])
-def test_bundled_sample_matches_the_generator(name: str, tmp_path: Path) -> None:
-    """data/sample holds what the default seed generates (any CSV writer, same content)."""
-    bundled = ROOT / "data" / "sample" / name
-    if not bundled.exists():
-        pytest.skip("data/sample has not been generated")
-    gen.write_demand(tmp_path, seed=SEED)
-    expected = pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False)
-    actual = pd.read_csv(bundled, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    pd.testing.assert_frame_equal(actual[list(expected.columns)], expected)
+    for name in SAMPLE_FILES:
+        bundled = ROOT / "data" / "sample" / name
+        assert bundled.read_bytes() == (tmp_path / "sample" / name).read_bytes(), (
+            f"data/sample/{name} differs from what `roster generate-data` writes"
+        )

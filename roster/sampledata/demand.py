@@ -8,27 +8,18 @@ promotion, holiday, closure and outage effects that differ by queue.
 Everything is drawn from ``numpy.random.default_rng(seed)``, so the same seed and end
 timestamp always give identical frames. Importing this module has no side effects.
 
-Usage::
-
-    python data/generate_demand.py [--out DIR] [--seed N] [--end YYYY-MM-DD]
-
-writes ``history.csv`` (``timestamp,queue,volume``) and ``events.csv``
-(``name,kind,start,end,queue``) into ``DIR`` (default ``data/sample/``).
+`roster generate-data` writes them with the rest of the sample scenario.
 """
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 DEFAULT_SEED = 20261122
 DEFAULT_END = pd.Timestamp("2026-11-22 00:00")
-DEFAULT_OUT = Path(__file__).resolve().parent / "sample"
 
 QUEUES: tuple[str, ...] = ("presale", "aftersale")
 HISTORY_YEARS = 2
@@ -426,48 +417,3 @@ def generate_demand(
         }
     )
     return history, events_frame
-
-
-def write_demand(folder: Path, seed: int = DEFAULT_SEED, end: pd.Timestamp = DEFAULT_END) -> None:
-    """Write ``history.csv`` and ``events.csv`` into ``folder`` (created if missing)."""
-    history, events = generate_demand(end, seed)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    history_out = history.assign(timestamp=history["timestamp"].dt.strftime(TIME_FORMAT))
-    events_out = events.assign(
-        start=events["start"].dt.strftime(TIME_FORMAT),
-        end=events["end"].dt.strftime(TIME_FORMAT),
-    )
-    history_out.to_csv(folder / "history.csv", index=False, encoding="utf-8", lineterminator="\n")
-    events_out.to_csv(folder / "events.csv", index=False, encoding="utf-8", lineterminator="\n")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``--out``, ``--seed`` and ``--end`` and write the two files."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=DEFAULT_OUT,
-        help="scenario folder to write (default: data/sample/)",
-    )
-    parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})"
-    )
-    parser.add_argument(
-        "--end",
-        default=str(DEFAULT_END.date()),
-        help=f"exclusive end of the history, a local date (default: {DEFAULT_END.date()})",
-    )
-    args = parser.parse_args(argv)
-    try:
-        end = pd.Timestamp(args.end)
-        write_demand(args.out, args.seed, end)
-    except (ValueError, OSError) as exc:
-        parser.exit(2, f"generate_demand: {exc}\n")
-    print(f"wrote {args.out / 'history.csv'} and {args.out / 'events.csv'}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
