@@ -15,7 +15,7 @@ from roster.sampledata.build import write_sample
 SAMPLE_FILES = ['settings.toml', 'agents.csv', 'leave.csv', 'preferences.csv', 'history.csv',
                 'events.csv']
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 END = pd.Timestamp("2026-11-22 00:00")
 SEED = 20261122
 HOUR = pd.Timedelta(hours=1)
