@@ -76,38 +76,48 @@ def load_scenario(folder: Path) -> Scenario:
                                  "expected a scenario folder, found no such directory")])
     problems: list[Problem] = []
     settings = _collect(problems, lambda: load_settings(folder / SETTINGS))
-    agents = _collect(problems, lambda: _load_rows(folder / AGENTS, AGENT_COLUMNS[:5],
-                                                   AGENT_COLUMNS[5:], Agent, _agent_fields))
-    leave = _collect(problems, lambda: _load_rows(folder / LEAVE, LEAVE_COLUMNS[:4],
-                                                  LEAVE_COLUMNS[4:], Leave, _leave_fields,
-                                                  optional_file=True))
-    prefs = _collect(problems, lambda: _load_rows(folder / PREFERENCES, PREFERENCE_COLUMNS[:2],
-                                                  PREFERENCE_COLUMNS[2:], Preference,
-                                                  _preference_fields, optional_file=True))
+    agents, agent_rows, agent_ids = _load_rows(folder / AGENTS, AGENT_COLUMNS[:5],
+                                               AGENT_COLUMNS[5:], Agent, _agent_fields, problems)
+    leave, leave_rows, _ = _load_rows(folder / LEAVE, LEAVE_COLUMNS[:4], LEAVE_COLUMNS[4:], Leave,
+                                   _leave_fields, problems, optional_file=True)
+    prefs, pref_rows, _ = _load_rows(folder / PREFERENCES, PREFERENCE_COLUMNS[:2],
+                                  PREFERENCE_COLUMNS[2:], Preference, _preference_fields,
+                                  problems, optional_file=True)
     history = _collect(problems, lambda: _optional(folder / HISTORY, load_history))
     events = _collect(problems, lambda: _optional(folder / EVENTS, load_events))
+    if (folder / AGENTS).is_file() and not agents and not problems:
+        problems.append(Problem(AGENTS, None, None, "expected at least one agent, got none"))
+    if settings is not None:
+        # Cross-references are checked on every record that parsed, so one run shows all.
+        team = Team.model_construct(settings=settings, agents=agents, leave=leave,
+                                    preferences=prefs)
+        rows = {"agents": (AGENTS, agent_rows), "leave": (LEAVE, leave_rows),
+                "preferences": (PREFERENCES, pref_rows)}
+        records = {"leave": leave, "preferences": prefs}
+        parsed_ids = {agent.id for agent in agents}
+        for ref in team_problems(team):
+            if ref.field == "agent_id" and ref.index is not None:
+                # An agent whose own row failed is reported there, not at each reference.
+                agent_id = records[ref.kind][ref.index].agent_id
+                if agent_ids is None or (agent_id in agent_ids and agent_id not in parsed_ids):
+                    continue
+            file, numbers = rows.get(ref.kind, (SETTINGS, []))
+            row = numbers[ref.index] if ref.index is not None and numbers else None
+            problems.append(Problem(file, row, ref.field, ref.message))
+        if history is not None:
+            problems += _history_queue_problems(history, settings)
     if problems:
-        raise DataError(problems)
-    assert settings is not None and agents is not None and leave is not None
-    assert prefs is not None
-    agent_models, agent_rows = agents
-    leave_models, leave_rows = leave
-    pref_models, pref_rows = prefs
-    if not agent_models:
-        raise DataError([Problem(AGENTS, None, None, "expected at least one agent, got none")])
-    team = Team.model_construct(settings=settings, agents=agent_models, leave=leave_models,
-                                preferences=pref_models)
-    rows = {"agents": (AGENTS, agent_rows), "leave": (LEAVE, leave_rows),
-            "preferences": (PREFERENCES, pref_rows)}
-    for ref in team_problems(team):
-        file, numbers = rows.get(ref.kind, (SETTINGS, []))
-        row = numbers[ref.index] if ref.index is not None and numbers else None
-        problems.append(Problem(file, row, ref.field, ref.message))
-    if history is not None:
-        problems += _history_queue_problems(history, settings)
-    if problems:
-        raise DataError(problems)
-    return Scenario(team=Team.model_validate(team.model_dump()), history=history, events=events)
+        raise DataError(sorted(problems, key=_file_order))
+    team = Team.model_validate(team.model_dump())
+    return Scenario(team=team, history=history, events=events)
+
+
+FILE_ORDER = [SETTINGS, AGENTS, LEAVE, PREFERENCES, HISTORY, EVENTS]
+
+
+def _file_order(problem: Problem) -> tuple[int, int]:
+    rank = FILE_ORDER.index(problem.file) if problem.file in FILE_ORDER else len(FILE_ORDER)
+    return rank, problem.row or 0
 
 
 def load_settings(path: Path) -> TeamSettings:
@@ -151,14 +161,25 @@ def _optional(path: Path, load: Any) -> Any:
 
 
 def _load_rows(path: Path, required: list[str], optional: list[str], model: type[BaseModel],
-               to_fields: Any, optional_file: bool = False) -> tuple[list[Any], list[int]]:
-    """Validate each row of a CSV into `model`; return the models and their row numbers."""
+               to_fields: Any, problems: list[Problem],
+               optional_file: bool = False) -> tuple[list[Any], list[int], set[str] | None]:
+    """Validate each row of a CSV into `model`.
+
+    Returns the valid models, their row numbers and the raw `id` column's values (None when
+    the file could not be read). Problems are appended to `problems`; bad rows are left out.
+    """
     if optional_file and not path.is_file():
-        return [], []
-    frame = read_csv_text(path)
-    problems = check_columns(frame, path.name, required, optional)
-    if problems:
-        raise DataError(problems)
+        return [], [], set()
+    try:
+        frame = read_csv_text(path)
+    except DataError as err:
+        problems += err.problems
+        return [], [], None
+    column_problems = check_columns(frame, path.name, required, optional)
+    if column_problems:
+        problems += column_problems
+        return [], [], None
+    ids = set(frame["id"]) if "id" in frame.columns else set()
     models, numbers = [], []
     for row, record in frame.iterrows():
         number = int(row)
@@ -177,9 +198,7 @@ def _load_rows(path: Path, required: list[str], optional: list[str], model: type
             numbers.append(number)
         except ValidationError as err:
             problems += _validation_problems(err, path.name, number)
-    if problems:
-        raise DataError(problems)
-    return models, numbers
+    return models, numbers, ids
 
 
 def _validation_problems(err: ValidationError, file: str, row: int | None) -> list[Problem]:
@@ -190,6 +209,10 @@ def _validation_problems(err: ValidationError, file: str, row: int | None) -> li
         message = item["msg"]
         if message.startswith("Value error, "):
             message = message[len("Value error, "):]
+            field, sep, rest = message.partition(": expected ")
+            if sep and field.isidentifier():
+                loc = f"{loc}.{field}" if loc else field
+                message = "expected " + rest
         if "expected" not in message:
             wanted = message.removeprefix("Input should be ").removeprefix("Input should ")
             if item["type"] == "missing":

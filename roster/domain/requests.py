@@ -38,8 +38,8 @@ class Leave(DomainModel):
     @model_validator(mode="after")
     def _order(self) -> Leave:
         if self.end <= self.start:
-            raise ValueError(f"end {self.end:%Y-%m-%d %H:%M} is not after start "
-                             f"{self.start:%Y-%m-%d %H:%M}")
+            raise ValueError(f"end: expected a time after start {self.start:%Y-%m-%d %H:%M}, "
+                             f"got {self.end:%Y-%m-%d %H:%M}")
         return self
 
     @property
@@ -86,17 +86,19 @@ class Preference(DomainModel):
         kind = self.kind
         if kind in (PreferenceKind.PREFER_SHIFT, PreferenceKind.AVOID_SHIFT):
             if self.template is None:
-                raise ValueError(f"a {kind} preference needs a template")
+                raise ValueError(f"template: expected a template for a {kind} preference, "
+                                 "got none")
         elif kind == PreferenceKind.DAY_OFF:
             if self.date is None:
-                raise ValueError("a day_off preference needs a date")
+                raise ValueError("date: expected a date for a day_off preference, got none")
         else:
             if self.start_time is None or self.end_time is None:
-                raise ValueError(f"a {kind} preference needs start_time and end_time")
+                raise ValueError(f"start_time: expected start_time and end_time for a {kind} "
+                                 "preference, got none")
             if self.end_time != time(0, 0) and self.end_time <= self.start_time:
                 raise ValueError(
-                    f"end_time {self.end_time:%H:%M} is not after start_time "
-                    f"{self.start_time:%H:%M}"
+                    f"end_time: expected a time after start_time {self.start_time:%H:%M}, "
+                    f"got {self.end_time:%H:%M}"
                 )
         return self
 

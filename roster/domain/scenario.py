@@ -56,7 +56,7 @@ class TeamSettings(DomainModel):
     def _references(self) -> TeamSettings:
         problems = settings_problems(self)
         if problems:
-            raise ValueError("; ".join(p.message for p in problems))
+            raise ValueError("; ".join(f"{p.field}: {p.message}" for p in problems))
         return self
 
 

@@ -241,13 +241,14 @@ class Agent(DomainModel):
     def _levels(cls, value: dict[str, int]) -> dict[str, int]:
         for queue, level in value.items():
             if not 1 <= level <= 5:
-                raise ValueError(f"skill level for {queue} must be 1-5, got {level}")
+                raise ValueError(f"expected levels 1 to 5, got {queue}:{level}")
         return value
 
     @model_validator(mode="after")
     def _dates(self) -> Agent:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
+            raise ValueError(f"end_date: expected a date on or after start_date "
+                             f"{self.start_date}, got {self.end_date}")
         return self
 
     def is_available(self, day: date, start_minute: int, end_minute: int) -> bool:
