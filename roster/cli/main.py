@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from roster.cli.generate import generate_data
+from roster.cli.simulate import simulate_command
+from roster.cli.staff import staff
 from roster.cli.validate import validate
 
 app = typer.Typer(
@@ -17,3 +19,5 @@ app = typer.Typer(
 
 app.command("validate")(validate)
 app.command("generate-data")(generate_data)
+app.command("staff")(staff)
+app.command("simulate")(simulate_command)

@@ -60,18 +60,19 @@ def requirements(
     queues: dict[str, Queue],
     interval_minutes: int = 60,
     quantile: str = "p50",
+    label: str = "forecast",
 ) -> pd.DataFrame:
     """Requirements per interval and queue from an hourly forecast (columns: module docstring).
 
     Hourly volumes are split evenly over the 30- or 15-minute intervals of the hour.
-    Raises InputError naming the row and column of a bad value.
+    Raises InputError naming `label`, the row (the frame's index) and column of a bad value.
     """
     check_interval(interval_minutes)
     if quantile not in QUANTILES:
         raise InputError(f"quantile: expected one of {list(QUANTILES)}, got {quantile!r}")
     if not queues:
         raise InputError("queues: expected at least one queue, got none")
-    intervals = split_hours(hourly_volumes(forecast, queues, quantile), interval_minutes)
+    intervals = split_hours(hourly_volumes(forecast, queues, quantile, label), interval_minutes)
     parts = [
         _queue_requirements(queues[name], group, interval_minutes)
         for name, group in intervals.groupby("queue", sort=True)
@@ -82,34 +83,41 @@ def requirements(
     return frame.sort_values(["start", "queue"], kind="stable").reset_index(drop=True)[COLUMNS]
 
 
-def hourly_volumes(forecast: pd.DataFrame, queues: dict[str, Queue], quantile: str) -> pd.DataFrame:
+def hourly_volumes(
+    forecast: pd.DataFrame, queues: dict[str, Queue], quantile: str, label: str = "forecast"
+) -> pd.DataFrame:
     """Columns `start, queue, volume, promo` from the forecast, checked row by row."""
     for column in ("timestamp", quantile):
         if column not in forecast.columns:
             raise InputError(
-                f"forecast: expected a column {column!r}, got columns {list(forecast.columns)}"
+                f"{label}: expected a column {column!r}, got columns {list(forecast.columns)}"
             )
-    starts = pd.to_datetime(forecast["timestamp"], errors="coerce")
+    raw_starts = forecast["timestamp"]
+    if pd.api.types.is_datetime64_any_dtype(raw_starts):
+        starts = pd.Series(raw_starts)
+    else:
+        starts = pd.to_datetime(raw_starts.astype(str).str.strip(), errors="coerce",
+                                format="ISO8601")
     for row, (stamp, raw) in enumerate(zip(starts, forecast["timestamp"], strict=True)):
         if pd.isna(stamp):
-            raise InputError(f"forecast row {_row(forecast, row)}: timestamp: expected "
+            raise InputError(f"{label}:{_row(forecast, row)}: timestamp: expected "
                              f"YYYY-MM-DD HH:MM, got {raw!r}")
         if stamp.minute or stamp.second:
-            raise InputError(f"forecast row {_row(forecast, row)}: timestamp: expected an hourly "
+            raise InputError(f"{label}:{_row(forecast, row)}: timestamp: expected an hourly "
                              f"timestamp (HH:00), got {raw!r}")
     volume = pd.to_numeric(forecast[quantile], errors="coerce")
     for row, (value, raw) in enumerate(zip(volume, forecast[quantile], strict=True)):
         if not np.isfinite(value) or value < 0:
-            raise InputError(f"forecast row {_row(forecast, row)}: {quantile}: expected a number "
+            raise InputError(f"{label}:{_row(forecast, row)}: {quantile}: expected a number "
                              f"of contacts >= 0, got {raw!r}")
-    names = _queue_names(forecast, queues)
-    promo = _promo_flags(forecast)
+    names = _queue_names(forecast, queues, label)
+    promo = _promo_flags(forecast, label)
     frame = pd.DataFrame({"start": starts.to_numpy(), "queue": names, "volume": volume.to_numpy(),
                           "promo": promo})
     dupes = frame.duplicated(["start", "queue"])
     if dupes.any():
         row = int(np.flatnonzero(dupes.to_numpy())[0])
-        raise InputError(f"forecast row {_row(forecast, row)}: expected one row per hour and "
+        raise InputError(f"{label}:{_row(forecast, row)}: expected one row per hour and "
                          f"queue, got {frame['start'].iloc[row]:%Y-%m-%d %H:%M} for "
                          f"{frame['queue'].iloc[row]!r} again")
     return frame
@@ -151,21 +159,21 @@ def _queue_requirements(queue: Queue, group: pd.DataFrame, interval_minutes: int
     })
 
 
-def _queue_names(forecast: pd.DataFrame, queues: dict[str, Queue]) -> np.ndarray:
+def _queue_names(forecast: pd.DataFrame, queues: dict[str, Queue], label: str) -> np.ndarray:
     if "queue" not in forecast.columns:
         if len(queues) != 1:
-            raise InputError(f"forecast: expected a 'queue' column to tell {sorted(queues)} "
+            raise InputError(f"{label}: expected a 'queue' column to tell {sorted(queues)} "
                              f"apart, got columns {list(forecast.columns)}")
         return np.full(len(forecast), next(iter(queues)), dtype=object)
     names = forecast["queue"].astype(str).to_numpy(dtype=object)
     for row, name in enumerate(names):
         if name not in queues:
-            raise InputError(f"forecast row {_row(forecast, row)}: queue: expected one of "
+            raise InputError(f"{label}:{_row(forecast, row)}: queue: expected one of "
                              f"{sorted(queues)}, got {name!r}")
     return names
 
 
-def _promo_flags(forecast: pd.DataFrame) -> np.ndarray:
+def _promo_flags(forecast: pd.DataFrame, label: str) -> np.ndarray:
     if "promo" not in forecast.columns:
         return np.zeros(len(forecast), bool)
     flags = []
@@ -175,7 +183,7 @@ def _promo_flags(forecast: pd.DataFrame) -> np.ndarray:
             flags.append(bool(value) if isinstance(value, bool | np.bool_) else text in {"true",
                                                                                          "1"})
         else:
-            raise InputError(f"forecast row {_row(forecast, row)}: promo: expected true or "
+            raise InputError(f"{label}:{_row(forecast, row)}: promo: expected true or "
                              f"false, got {value!r}")
     return np.array(flags, bool)
 
