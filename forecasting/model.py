@@ -1,0 +1,241 @@
+"""The product's forecaster: a clean hour-of-week profile times learned event effects.
+
+Per queue:
+1. Hours inside event footprints, missing hours and anomalous days are set aside; the rest
+   give a centred hour-of-week profile (to measure events against) and a trailing one (the
+   recent level and weekly shape, used for the forecast).
+2. Event effects are learned per kind (shape over relative time) with a strength per
+   occurrence; see `forecasting.effects`.
+3. The band is a gamma distribution whose variance `mu + phi mu^2 + (event spread)^2` is
+   calibrated on rolling-origin forecasts inside the history.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from forecasting.calendar import (
+    HOURS_PER_WEEK,
+    PROMO_KINDS,
+    ZERO_KINDS,
+    Occurrence,
+    footprint_bins,
+    hour_of_week,
+    inside_kinds,
+    occurrences,
+    to_hours,
+    to_timestamps,
+    week_start,
+)
+from forecasting.effects import Effects, fit_effects
+from forecasting.profile import anomalous_days, centered_profile, level_profile, week_matrix
+from forecasting.validation import InputError
+
+MIN_HISTORY_HOURS = HOURS_PER_WEEK
+SHORT_HISTORY_HOURS = 4 * HOURS_PER_WEEK
+FORECAST_COLUMNS = ["timestamp", "queue", "forecast", "p10", "p50", "p90", "promo"]
+
+
+class ForecastWarning(UserWarning):
+    """Something the user should know about a forecast that still went ahead."""
+
+
+@dataclass
+class QueueModel:
+    """Fitted state of one queue."""
+
+    profile: np.ndarray
+    effects: Effects
+    phi: float
+    last_hour: int
+    observed_hours: int
+
+
+def check_history(history: pd.DataFrame) -> None:
+    """Raise InputError when `history` is not `timestamp,queue,volume` with one week or more
+    per queue; warn (ForecastWarning) below four weeks."""
+    missing = [c for c in ("timestamp", "queue", "volume") if c not in history.columns]
+    if missing:
+        raise InputError(f"history: expected columns timestamp, queue, volume; missing {missing}")
+    if history.empty:
+        raise InputError("history: expected hourly rows, got none")
+    for queue, rows in history.groupby("queue", sort=True):
+        hours = to_hours(rows["timestamp"])
+        span = int(hours.max() - hours.min() + 1)
+        if span < MIN_HISTORY_HOURS:
+            raise InputError(f"history for queue {queue!r}: expected at least one week "
+                             f"({MIN_HISTORY_HOURS} hours), got {span} hours")
+        if span < SHORT_HISTORY_HOURS:
+            warnings.warn(f"history for queue {queue!r} covers only {span / 24:.1f} days; "
+                          f"forecasts from under four weeks are rough and events are not "
+                          f"learned well", ForecastWarning, stacklevel=3)
+
+
+class EventProfileForecaster:
+    """Hourly volume per queue: a robust weekly profile times per-kind event effects.
+
+    >>> import pandas as pd
+    >>> hours = pd.date_range("2026-01-05", periods=28 * 24, freq="h")
+    >>> history = pd.DataFrame({"timestamp": hours, "queue": "chat", "volume": 10.0})
+    >>> model = EventProfileForecaster().fit(history)
+    >>> out = model.predict(pd.Timestamp("2026-02-02"), 3)
+    >>> out["forecast"].round(1).tolist()
+    [10.0, 10.0, 10.0]
+    """
+
+    def __init__(self, shape_weeks: int = 8, level_weeks: int = 2, max_weeks: int = 26,
+                 radius_weeks: int = 4, decay: float = 0.9, pre_hours: int = 24,
+                 post_hours: int = 72,
+                 shrink_hours: float = 0.5, zero_kinds: tuple[str, ...] = ZERO_KINDS,
+                 promo_kinds: tuple[str, ...] = PROMO_KINDS, band_origins: int = 4,
+                 band_horizon: int = 4 * HOURS_PER_WEEK, random_state: int | None = None):
+        self.shape_weeks = shape_weeks
+        self.level_weeks = level_weeks
+        self.max_weeks = max_weeks
+        self.radius_weeks = radius_weeks
+        self.decay = decay
+        self.pre_hours = pre_hours
+        self.post_hours = post_hours
+        self.shrink_hours = shrink_hours
+        self.zero_kinds = zero_kinds
+        self.promo_kinds = promo_kinds
+        self.band_origins = band_origins
+        self.band_horizon = band_horizon
+        self.random_state = random_state
+
+    def fit(self, history: pd.DataFrame, events: pd.DataFrame | None = None
+            ) -> EventProfileForecaster:
+        """Learn each queue's profile, event effects and band width; returns self."""
+        check_history(history)
+        self.events_ = events
+        self.queues_ = sorted(history["queue"].unique().tolist())
+        occs = occurrences(events)
+        self.models_: dict[str, QueueModel] = {}
+        self.learned_kinds_: dict[str, set[str]] = {}
+        for queue in self.queues_:
+            rows = history[history["queue"] == queue]
+            model = self._fit_queue(rows, [o for o in occs if o.applies_to(queue)])
+            self.models_[queue] = model
+            self.learned_kinds_[queue] = set(model.effects.kinds)
+        return self
+
+    def _fit_queue(self, rows: pd.DataFrame, occs: list[Occurrence]) -> QueueModel:
+        stamps = to_hours(rows["timestamp"])
+        first, last = week_start(int(stamps.min())), int(stamps.max())
+        hours = np.arange(first, last + 1, dtype=np.int64)
+        values = np.full(len(hours), np.nan)
+        values[stamps - first] = rows["volume"].to_numpy(dtype=float)
+        observed = ~np.isnan(values)
+        in_event = np.zeros(len(hours), dtype=bool)
+        for occ in occs:
+            in_event |= footprint_bins(hours, occ, self.pre_hours, self.post_hours) >= 0
+        candidates = observed & ~in_event
+        baseline = self._centered(values, candidates)
+        odd = anomalous_days(values, baseline, candidates)
+        clean = candidates & ~odd
+        baseline = self._centered(values, clean)
+        usable = observed & ~(odd & ~in_event)
+        effects = fit_effects(hours, values, baseline, usable, occs, self.pre_hours,
+                              self.post_hours, self.shrink_hours)
+        clean_values = np.where(clean, values, np.nan)
+        profile = self._profile(week_matrix(clean_values))
+        phi = self._dispersion(hours, values, clean_values)
+        return QueueModel(profile, effects, phi, last, int(observed.sum()))
+
+    def _profile(self, weeks: np.ndarray) -> np.ndarray:
+        return level_profile(weeks, self.shape_weeks, self.level_weeks, self.max_weeks,
+                             self.decay)
+
+    def _centered(self, values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        weeks = week_matrix(np.where(keep, values, np.nan))
+        return centered_profile(weeks, self.radius_weeks).ravel()[: len(values)]
+
+    def _dispersion(self, hours: np.ndarray, values: np.ndarray, clean: np.ndarray) -> float:
+        """phi in var = mu + phi mu^2, from trailing-profile forecasts at past origins."""
+        num = den = 0.0
+        end = len(hours)
+        for j in range(1, self.band_origins + 1):
+            origin = end - j * self.band_horizon
+            if origin < 2 * HOURS_PER_WEEK:
+                break
+            weeks = week_matrix(clean[:origin])
+            profile = self._profile(weeks)
+            window = slice(origin, min(end, origin + self.band_horizon))
+            actual = clean[window]
+            mean = profile[hour_of_week(hours[window])]
+            ok = ~np.isnan(actual)
+            num += float(np.sum((actual[ok] - mean[ok]) ** 2 - mean[ok]))
+            den += float(np.sum(mean[ok] ** 2))
+        if den <= 0:
+            return 0.05
+        return max(0.002, num / den)
+
+    def predict(self, start: pd.Timestamp | str, hours: int,
+                events: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Forecast `hours` hours from `start` for every fitted queue.
+
+        Returns columns timestamp, queue, forecast (mean), p10, p50, p90, promo, sorted by
+        timestamp then queue. Events default to the calendar given to `fit`.
+        """
+        if not hasattr(self, "models_"):
+            raise RuntimeError("call fit() before predict()")
+        if hours < 1:
+            raise InputError(f"hours: expected a positive number of hours, got {hours}")
+        events = self.events_ if events is None else events
+        occs = occurrences(events)
+        first = int(to_hours([pd.Timestamp(start)])[0])
+        grid = np.arange(first, first + hours, dtype=np.int64)
+        frames = []
+        for queue in self.queues_:
+            model = self.models_[queue]
+            mine = [o for o in occs if o.applies_to(queue)]
+            self._warn_unknown_kinds(queue, grid, mine)
+            mean = model.profile[hour_of_week(grid)]
+            factor, spread = model.effects.multiplier(grid, mine)
+            mean = mean * factor
+            closed = inside_kinds(grid, events, queue, self.zero_kinds)
+            mean[closed] = 0.0
+            variance = mean + model.phi * mean**2 + spread * mean**2
+            p10, p50, p90 = gamma_quantiles(mean, variance, (0.1, 0.5, 0.9))
+            frames.append(pd.DataFrame({
+                "timestamp": to_timestamps(grid), "queue": queue, "forecast": mean,
+                "p10": p10, "p50": p50, "p90": p90,
+                "promo": inside_kinds(grid, events, queue, self.promo_kinds)}))
+        out = pd.concat(frames, ignore_index=True)
+        return out.sort_values(["timestamp", "queue"], kind="stable").reset_index(drop=True)
+
+    def _warn_unknown_kinds(self, queue: str, grid: np.ndarray, occs: list[Occurrence]) -> None:
+        learned = self.learned_kinds_[queue] | {k.lower() for k in self.zero_kinds}
+        unknown: dict[str, list[str]] = {}
+        for occ in occs:
+            near = occ.start - self.pre_hours < grid[-1] + 1 and occ.end + self.post_hours > grid[0]
+            if near and occ.kind not in learned:
+                unknown.setdefault(occ.kind, []).append(occ.name)
+        for kind, names in unknown.items():
+            warnings.warn(f"queue {queue!r}: event kind {kind!r} ({', '.join(sorted(set(names)))}) "
+                          f"has no past occurrence in the history; forecasting it with no "
+                          f"event effect", ForecastWarning, stacklevel=3)
+
+
+def gamma_quantiles(mean: np.ndarray, variance: np.ndarray,
+                    levels: tuple[float, ...]) -> list[np.ndarray]:
+    """Quantiles of a gamma distribution with the given mean and variance (0 where mean 0),
+    clipped so they never cross."""
+    mean = np.asarray(mean, dtype=float)
+    positive = mean > 0
+    shape = np.where(positive, mean**2 / np.maximum(variance, 1e-12), 1.0)
+    scale = np.where(positive, variance / np.maximum(mean, 1e-12), 0.0)
+    result = []
+    previous = np.zeros(len(mean))
+    for level in levels:
+        q = np.zeros(len(mean))
+        q[positive] = stats.gamma.ppf(level, shape[positive], scale=scale[positive])
+        q = np.maximum(np.nan_to_num(q), previous)
+        result.append(q)
+        previous = q
+    return result
