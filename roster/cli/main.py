@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import typer
 
+from roster.cli.forecast import backtest_command, forecast
 from roster.cli.generate import generate_data
+from roster.cli.serve import serve
 from roster.cli.simulate import simulate_command
 from roster.cli.staff import staff
+from roster.cli.user import user_app
 from roster.cli.validate import validate
 
 app = typer.Typer(
@@ -21,3 +24,7 @@ app.command("validate")(validate)
 app.command("generate-data")(generate_data)
 app.command("staff")(staff)
 app.command("simulate")(simulate_command)
+app.command("forecast")(forecast)
+app.command("backtest")(backtest_command)
+app.command("serve")(serve)
+app.add_typer(user_app, name="user")

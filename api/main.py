@@ -1,0 +1,64 @@
+"""The FastAPI application factory: `create_app()` migrates the database and wires routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError as DatabaseDataError
+
+from api.db import make_engine, make_reader, make_sessionmaker, migrate
+from api.errors import install_handlers
+from api.routes import audit, auth, leave, rosters, swaps, teams, users
+from api.services.jobs import JobRunner, fail_orphans
+from api.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the service: connect, apply migrations, fail orphaned jobs, mount the routers."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    sessions = make_sessionmaker(engine)
+    orphans = fail_orphans(sessions)
+    if orphans:
+        log.warning("marked %d job(s) left running by a stopped server as failed: %s",
+                    len(orphans), orphans)
+    runner = JobRunner(sessions, settings.job_workers)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runner.shutdown()
+        engine.dispose()
+
+    app = FastAPI(title="roster API", version="1", lifespan=lifespan,
+                  description="Swaps and leave approved by supervisors, rosters as jobs, "
+                              "with an audit trail.")
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = sessions
+    app.state.readers = make_reader(engine)
+    app.state.jobs = runner
+    install_handlers(app)
+
+    @app.exception_handler(DatabaseDataError)
+    async def _database_data(_request: Any, err: DatabaseDataError) -> JSONResponse:
+        return JSONResponse({"detail": "the database refused a value in the request (too long "
+                                       "or containing a NUL character)", "field": None},
+                            status_code=422)
+
+    for module in (auth, users, teams, rosters, swaps, leave, audit):
+        app.include_router(module.router)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,138 @@
+"""The coverage effect of a change: agents and projected service level per interval and queue.
+
+Counting uses `roster.results.coverage` (an agent counts on a queue in an interval when the
+shift serves it at the interval start); service levels use `roster.results.service`, which
+applies the staffing models (`roster.staffing.evaluate`) to the interval's volume.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from roster.domain import Roster, Shift, TeamSettings
+from roster.results.coverage import worked_intervals
+from roster.results.service import project_service, staffing_evaluate
+
+
+def _counts(shifts: Sequence[Shift], roster: Roster) -> Counter[tuple[int, str]]:
+    period = roster.period
+    origin = datetime.combine(period.start, datetime.min.time())
+    step = timedelta(minutes=period.interval_minutes)
+    total = period.days * period.intervals_per_day
+    counts: Counter[tuple[int, str]] = Counter()
+    for shift in shifts:
+        for index, queue in worked_intervals(shift, origin, step):
+            if 0 <= index < total:
+                counts[index, queue] += 1
+    return counts
+
+
+def _requirement_index(requirements: Sequence[dict[str, Any]] | None
+                       ) -> tuple[dict[tuple[str, str], dict[str, Any]], str | None]:
+    if not requirements:
+        return {}, None
+    column = "scheduled" if all(r.get("scheduled") is not None for r in requirements) else "agents"
+    index = {(str(r["start"])[:16].replace("T", " "), str(r["queue"])): r for r in requirements}
+    return index, column
+
+
+def coverage_effect(settings: TeamSettings, before: Roster, removed: Sequence[Shift],
+                    added: Sequence[Shift],
+                    requirements: Sequence[dict[str, Any]] | None) -> dict[str, Any]:
+    """Per interval and queue where the headcount changes: agents before and after, and the
+    projected service level before and after when the requirements carry volumes.
+
+    `worse` is true when some interval loses agents below its requirement (or, without
+    requirements, loses agents at all) or its projected service level drops.
+    """
+    minus = _counts(removed, before)
+    plus = _counts(added, before)
+    keys = sorted(set(minus) | set(plus))
+    changed = [k for k in keys if plus.get(k, 0) != minus.get(k, 0)]
+    if not changed:
+        return {"intervals": [], "worse": False, "service_levels": False}
+    all_counts = _base_counts(before, changed)
+    period = before.period
+    origin = datetime.combine(period.start, datetime.min.time())
+    step = timedelta(minutes=period.interval_minutes)
+    needs, column = _requirement_index(requirements)
+    rows = []
+    for index, queue in changed:
+        start = origin + index * step
+        agents_before = all_counts.get((index, queue), 0)
+        agents_after = agents_before - minus.get((index, queue), 0) + plus.get((index, queue), 0)
+        need = needs.get((start.strftime("%Y-%m-%d %H:%M"), queue))
+        rows.append({"start": start, "queue": queue, "agents_before": agents_before,
+                     "agents_after": agents_after, "change": agents_after - agents_before,
+                     "required": None if need is None or column is None else int(need[column]),
+                     "volume": None if need is None else need.get("volume")})
+    _project(rows, settings, period.interval_minutes, column == "scheduled")
+    worse = any(_is_worse(row, bool(needs)) for row in rows)
+    return {"intervals": [_out(row) for row in rows], "worse": worse,
+            "service_levels": any(row["service_level_after"] is not None for row in rows)}
+
+
+def _base_counts(roster: Roster, keys: list[tuple[int, str]]) -> Counter[tuple[int, str]]:
+    wanted = set(keys)
+    period = roster.period
+    origin = datetime.combine(period.start, datetime.min.time())
+    step = timedelta(minutes=period.interval_minutes)
+    counts: Counter[tuple[int, str]] = Counter()
+    first = min(k[0] for k in keys)
+    last = max(k[0] for k in keys)
+    window_start = origin + first * step
+    window_end = origin + (last + 1) * step
+    for shift in roster.shifts:
+        if shift.end <= window_start or shift.start >= window_end:
+            continue
+        for key in worked_intervals(shift, origin, step):
+            if key in wanted:
+                counts[key] += 1
+    return counts
+
+
+def _project(rows: list[dict[str, Any]], settings: TeamSettings, interval: int,
+             after_shrinkage: bool) -> None:
+    evaluate = staffing_evaluate()
+    with_volume = [r for r in rows if r["volume"] is not None]
+    for row in rows:
+        row["service_level_before"] = row["service_level_after"] = None
+    if evaluate is None or not with_volume:
+        return
+    frame = pd.DataFrame(
+        [{"queue": r["queue"], "volume": float(r["volume"]), "scheduled": r[which]}
+         for r in with_volume for which in ("agents_before", "agents_after")])
+    projected = project_service(frame, settings.queues, interval, after_shrinkage,
+                                evaluate=evaluate)["projected_service_level"].tolist()
+    for i, row in enumerate(with_volume):
+        row["service_level_before"] = _number(projected[2 * i])
+        row["service_level_after"] = _number(projected[2 * i + 1])
+
+
+def _number(value: Any) -> float | None:
+    number = float(value)
+    return round(number, 4) if math.isfinite(number) else None
+
+
+def _is_worse(row: dict[str, Any], has_requirements: bool) -> bool:
+    before, after = row["service_level_before"], row["service_level_after"]
+    if before is not None and after is not None and after < before - 1e-9:
+        return True
+    if row["change"] >= 0:
+        return False
+    if not has_requirements:
+        return True
+    required = row["required"] or 0
+    return row["agents_after"] < required
+
+
+def _out(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["start"] = row["start"].strftime("%Y-%m-%d %H:%M")
+    return out

@@ -1,0 +1,92 @@
+"""Teams and agents in the database, and the domain `Team` built back from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.deps import Principal
+from api.errors import Conflict, NotFound
+from api.models import AgentRow, LeaveRow, TeamRow
+from api.services.audit import record
+from roster.domain import Agent, Leave, Preference, Team, TeamSettings
+from roster.scenario_files import load_scenario
+
+
+def read_scenario_team(folder: str) -> Team:
+    """The team of a scenario folder on the server (DataError lists every problem)."""
+    return load_scenario(Path(folder)).team
+
+
+def import_team(session: Session, team: Team, who: Principal) -> TeamRow:
+    """Store a validated team: settings, agents, leave and preferences."""
+    name = team.settings.name
+    if session.get(TeamRow, name) is not None:
+        raise Conflict(f"team {name!r} exists already; import it under another [team] name",
+                       field="settings.name")
+    row = TeamRow(id=name, display_name=team.settings.display_name,
+                  settings=team.settings.model_dump(mode="json"),
+                  preferences=[p.model_dump(mode="json") for p in team.preferences],
+                  auto_approve_swaps=False)
+    session.add(row)
+    session.flush()
+    for agent in team.agents:
+        session.add(AgentRow(team_id=name, id=agent.id, name=agent.name,
+                             data=agent.model_dump(mode="json")))
+    session.flush()
+    for leave in team.leave:
+        session.add(LeaveRow(team_id=name, agent_id=leave.agent_id, start=leave.start,
+                             end=leave.end, type=leave.type.value, status=leave.status.value,
+                             note=leave.note))
+    record(session, who, "team.import", "team", name, name, None,
+           {"agents": len(team.agents), "leave": len(team.leave),
+            "preferences": len(team.preferences)})
+    return row
+
+
+def team_row(session: Session, team_id: str) -> TeamRow:
+    row = session.get(TeamRow, team_id)
+    if row is None:
+        raise NotFound(f"no team {team_id!r}", field="team_id")
+    return row
+
+
+def load_team(session: Session, team_id: str) -> Team:
+    """The domain team with its current leave (approved and requested)."""
+    row = team_row(session, team_id)
+    agents = [Agent.model_validate(a.data) for a in session.scalars(
+        select(AgentRow).where(AgentRow.team_id == team_id).order_by(AgentRow.id))]
+    leave = [leave_model(x) for x in session.scalars(
+        select(LeaveRow).where(LeaveRow.team_id == team_id,
+                               LeaveRow.status.in_(["approved", "requested"])))]
+    return Team.model_construct(
+        settings=TeamSettings.model_validate(row.settings), agents=agents, leave=leave,
+        preferences=[Preference.model_validate(p) for p in row.preferences])
+
+
+def leave_model(row: LeaveRow) -> Leave:
+    return Leave(agent_id=row.agent_id, start=row.start, end=row.end, type=row.type,
+                 status=row.status, note=row.note)
+
+
+def agent_row(session: Session, team_id: str, agent_id: str) -> AgentRow:
+    row = session.get(AgentRow, (team_id, agent_id))
+    if row is None:
+        raise NotFound(f"no agent {agent_id!r} in team {team_id!r}", field="agent_id")
+    return row
+
+
+def team_out(row: TeamRow, agents: int) -> dict[str, Any]:
+    settings = row.settings
+    return {"id": row.id, "display_name": row.display_name, "timezone": settings["timezone"],
+            "interval_minutes": settings["interval_minutes"],
+            "queues": sorted(settings["queues"]), "agents": agents,
+            "auto_approve_swaps": row.auto_approve_swaps}
+
+
+def visible_team_ids(session: Session, who: Principal) -> list[str]:
+    ids = list(session.scalars(select(TeamRow.id).order_by(TeamRow.id)))
+    return [team_id for team_id in ids if who.sees_team(team_id)]
