@@ -107,3 +107,12 @@ def _volume(value: str, name: str, row: int, problems: list[Problem]) -> float:
         problems.append(Problem(name, row, "volume",
                                 f"expected a non-negative number, got {value!r}"))
     return volume
+
+
+def has_queue_column(path: Path) -> bool:
+    """Whether a history file has a `queue` column (its header names one)."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    return "queue" in [name.strip() for name in header]
