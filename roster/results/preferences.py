@@ -6,11 +6,12 @@ date is judged on every day the agent works. On a day, with `shift` the agent's 
 - `day_off`: honoured when there is no shift;
 - `prefer_shift`: honoured when the shift uses the template (a day off does not honour it);
 - `avoid_shift`: honoured unless the shift uses the template;
-- `prefer_time`: honoured unless the shift runs outside [start_time, end_time);
-- `avoid_time`: honoured unless the shift overlaps [start_time, end_time) on its day or, for
-  hours past midnight, the same window on the next day.
+- `prefer_time`: honoured when every worked minute lies inside [start_time, end_time);
+- `avoid_time`: honoured when no worked minute lies inside [start_time, end_time).
 
-Breaks count as time at work. An `end_time` of 00:00 means midnight at the end of the day.
+Worked minutes leave out breaks. The window is the one of the shift's day; for an undated
+preference, hours past midnight are also checked against the next day's window. An
+`end_time` of 00:00 means midnight at the end of the day.
 """
 
 from __future__ import annotations
@@ -37,11 +38,21 @@ class PreferenceOutcome:
     honoured: bool
 
 
-def shift_minutes(shift: Shift) -> tuple[int, int]:
-    """The shift's [start, end) in minutes after midnight of its day (end may pass 1440)."""
-    midnight = datetime.combine(shift.date, time())
-    return (int((shift.start - midnight).total_seconds() // 60),
-            int((shift.end - midnight).total_seconds() // 60))
+def _minutes(shift: Shift, moment: datetime) -> int:
+    return int((moment - datetime.combine(shift.date, time())).total_seconds() // 60)
+
+
+def worked_minutes(shift: Shift) -> list[tuple[int, int]]:
+    """The shift's worked [start, end) pieces (breaks cut out), in minutes after midnight of
+    its day (an end may pass 1440)."""
+    pieces = [(_minutes(shift, shift.start), _minutes(shift, shift.end))]
+    for pause in sorted(shift.breaks, key=lambda b: b.start):
+        first, last = _minutes(shift, pause.start), _minutes(shift, pause.end)
+        cut = []
+        for start, end in pieces:
+            cut += [(a, b) for a, b in ((start, min(end, first)), (max(start, last), end)) if a < b]
+        pieces = cut
+    return pieces
 
 
 def window_minutes(preference: Preference) -> tuple[int, int]:
@@ -63,21 +74,27 @@ def honours_avoid_shift(preference: Preference, shift: Shift | None) -> bool:
     return shift is None or shift.template != preference.template
 
 
+def _window_days(preference: Preference) -> tuple[int, ...]:
+    """Day offsets whose window a shift is checked against: its own day, and the next one
+    for an undated preference (hours past midnight)."""
+    return (0,) if preference.date is not None else (0, DAY)
+
+
 def honours_prefer_time(preference: Preference, shift: Shift | None) -> bool:
     if shift is None:
         return True
-    start, end = shift_minutes(shift)
     first, last = window_minutes(preference)
-    return first <= start and end <= last
+    return all(sum(max(0, min(end, last + d) - max(start, first + d))
+                   for d in _window_days(preference)) == end - start
+               for start, end in worked_minutes(shift))
 
 
 def honours_avoid_time(preference: Preference, shift: Shift | None) -> bool:
     if shift is None:
         return True
-    start, end = shift_minutes(shift)
     first, last = window_minutes(preference)
-    return all(end <= first + shift_day or start >= last + shift_day
-               for shift_day in (0, DAY))
+    return all(end <= first + d or start >= last + d
+               for start, end in worked_minutes(shift) for d in _window_days(preference))
 
 
 HONOURS: dict[PreferenceKind, Callable[[Preference, Shift | None], bool]] = {

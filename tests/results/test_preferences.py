@@ -6,15 +6,17 @@ from datetime import time
 
 import pytest
 
-from roster.domain import Preference, PreferenceKind, Shift
+from roster.domain import Break, Preference, PreferenceKind, Shift
 from roster.results.preferences import HONOURS, preference_outcomes
 from tests.results import cases
 
 
-def shift(start: int, end: int, template: str = "early") -> Shift:
+def shift(start: int, end: int, template: str = "early",
+          breaks: tuple[tuple[int, int], ...] = ()) -> Shift:
     end_at = cases.at(end % 24, day=cases.SATURDAY.replace(day=28 + end // 24))
     return Shift(agent_id="A1", date=cases.SATURDAY, start=cases.at(start), end=end_at,
-                 template=template)
+                 template=template,
+                 breaks=[Break(start=cases.at(a), end=cases.at(b)) for a, b in breaks])
 
 
 def pref(kind: PreferenceKind, **fields: object) -> Preference:
@@ -45,6 +47,22 @@ def pref(kind: PreferenceKind, **fields: object) -> Preference:
      False),
     (pref(PreferenceKind.AVOID_TIME, start_time=time(0), end_time=time(6)), shift(18, 24), True),
     (pref(PreferenceKind.AVOID_TIME, start_time=time(22), end_time=time(0)), None, True),
+    # dated: only the window of the shift's own day
+    (pref(PreferenceKind.AVOID_TIME, date=cases.SATURDAY, start_time=time(0),
+          end_time=time(6)), shift(20, 26), True),
+    (pref(PreferenceKind.PREFER_TIME, start_time=time(0), end_time=time(0)), shift(20, 26),
+     True),
+    (pref(PreferenceKind.PREFER_TIME, date=cases.SATURDAY, start_time=time(0),
+          end_time=time(0)), shift(20, 26), False),
+    # the break is not worked time
+    (pref(PreferenceKind.AVOID_TIME, start_time=time(12), end_time=time(13)),
+     shift(8, 17, breaks=((12, 13),)), True),
+    (pref(PreferenceKind.AVOID_TIME, start_time=time(12), end_time=time(13)),
+     shift(8, 17, breaks=((12, 14),)), True),
+    (pref(PreferenceKind.AVOID_TIME, start_time=time(12), end_time=time(13)),
+     shift(8, 17, breaks=((11, 12),)), False),
+    (pref(PreferenceKind.PREFER_TIME, start_time=time(8), end_time=time(12)),
+     shift(8, 17, breaks=((12, 17),)), True),
 ])
 def test_each_kind_is_judged_on_one_day(preference: Preference, worked: Shift | None,
                                         expected: bool) -> None:
