@@ -66,7 +66,7 @@ def score(actual: pd.DataFrame, forecast: pd.DataFrame, train: pd.DataFrame) -> 
         scales.append(mase(rows["volume"], rows["forecast"], seasonal_scale(grid)))
     return {
         "wape": wape(joined["volume"], joined["forecast"]),
-        "mase": float(np.nanmean(scales)) if scales else float("nan"),
+        "mase": float(np.nanmean(scales)) if np.isfinite(scales).any() else float("nan"),
         "bias": bias(joined["volume"], joined["forecast"]),
         "coverage": coverage(joined["volume"], joined["p10"], joined["p90"]),
     }
