@@ -1,0 +1,1 @@
+"""Public benchmarks solved with the product's own roster engine (Curtois & Qu)."""

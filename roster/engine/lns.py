@@ -1,0 +1,162 @@
+"""Large-neighbourhood search over agents and days, with CP-SAT sub-solves.
+
+Start from a complete roster (the chosen options of a built model). Each step frees the
+options of a neighbourhood — some agents over a window of days, every agent over a shorter
+window, or a few agents over the whole period — fixes every other option to the incumbent,
+and lets CP-SAT re-optimise the rest from a hint of the incumbent. A result at least as
+good replaces the incumbent. Neighbourhood sizes adapt: a sub-solve proved optimal grows
+its kind's size, one stopped by the time limit shrinks it.
+
+`workers` threads search at once, each with a one-worker CP-SAT (the solver releases the
+GIL), sharing the incumbent under a lock.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from roster.engine.model import BuiltModel
+
+
+@dataclass
+class Incumbent:
+    """The best complete assignment so far: 0/1 per option, its objective (solver units)."""
+
+    values: np.ndarray
+    objective: int
+    found_at: float = 0.0
+
+
+@dataclass
+class LnsStats:
+    """What the search did: steps per neighbourhood kind and how many improved."""
+
+    steps: dict[str, int] = field(default_factory=dict)
+    improved: dict[str, int] = field(default_factory=dict)
+    sizes: dict[str, float] = field(default_factory=dict)
+
+
+KINDS = ("agents_window", "all_agents_window", "agents_period")
+
+
+class Lns:
+    """LNS on one built model; call `run` with a starting incumbent and a deadline."""
+
+    def __init__(self, built: BuiltModel, seed: int = 0, step_seconds: float = 3.0) -> None:
+        self.built = built
+        ctx = built.context
+        options = ctx.options.options
+        self.agent = np.fromiter((o.agent for o in options), dtype=np.int32, count=len(options))
+        self.day = np.fromiter((o.day for o in options), dtype=np.int32, count=len(options))
+        self.index = np.fromiter((lit.index for lit in ctx.lits), dtype=np.int64,
+                                 count=len(options))
+        self.agents = np.array(sorted(set(ctx.agent_indices())), dtype=np.int32)
+        self.days = ctx.days
+        self.seed = seed
+        self.step_seconds = step_seconds
+        self.sizes = {kind: 0.15 for kind in KINDS}
+        self.stats = LnsStats()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    # ---- neighbourhoods ------------------------------------------------------------------
+
+    def neighbourhood(self, kind: str, rng: random.Random) -> np.ndarray:
+        """A mask of the options to free."""
+        n_agents, days = len(self.agents), self.days
+        size = self.sizes[kind]
+        if kind == "all_agents_window":
+            width = max(2, min(days, round(size * days)))
+            first = rng.randrange(0, days - width + 1)
+            return (self.day >= first) & (self.day < first + width)
+        if kind == "agents_period":
+            count = max(1, min(n_agents, round(size * n_agents)))
+            chosen = rng.sample(list(self.agents), count)
+            return np.isin(self.agent, chosen)
+        # agents_window: about `size` of the cells, as a square-ish block of agents x days
+        share = min(1.0, size ** 0.5 * 1.4)
+        width = max(3, min(days, round(share * days)))
+        count = max(1, min(n_agents, round(size * n_agents * days / width)))
+        first = rng.randrange(0, days - width + 1)
+        chosen = rng.sample(list(self.agents), count)
+        return np.isin(self.agent, chosen) & (self.day >= first) & (self.day < first + width)
+
+    def _adapt(self, kind: str, solved: bool) -> None:
+        factor = 1.15 if solved else 0.85
+        self.sizes[kind] = float(min(1.0, max(0.01, self.sizes[kind] * factor)))
+
+    # ---- search --------------------------------------------------------------------------
+
+    def step(self, incumbent: Incumbent, kind: str, rng: random.Random,
+             seconds: float) -> tuple[np.ndarray | None, int | None, bool]:
+        """One sub-solve; (values, objective, proved optimal) of its best solution, if any."""
+        free = self.neighbourhood(kind, rng)
+        values = incumbent.values
+        fixed = ~free
+        on = self.index[fixed & (values == 1)]
+        off = -self.index[fixed & (values == 0)] - 1
+        sub = self.built.model.clone()
+        proto = sub.proto
+        proto.constraints.add().bool_and.literals.extend(np.concatenate([on, off]).tolist())
+        proto.clear_solution_hint()
+        proto.solution_hint.vars.extend(self.index[free].tolist())
+        proto.solution_hint.values.extend(values[free].astype(np.int64).tolist())
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.random_seed = rng.randrange(1 << 30)
+        code = solver.solve(sub)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, None, code == cp_model.INFEASIBLE
+        solution = np.asarray(solver.response_proto.solution, dtype=np.int64)
+        return (solution[self.index].astype(np.int8), round(solver.objective_value),
+                code == cp_model.OPTIMAL)
+
+    def run(self, start: Incumbent, deadline: float, workers: int = 1,
+            on_improve: Callable[[Incumbent], None] | None = None) -> Incumbent:
+        """Search until `deadline` (perf_counter seconds); the best incumbent found."""
+        best = [start]
+
+        def loop(thread: int) -> None:
+            rng = random.Random(self.seed * 1000 + thread)
+            while not self._stop.is_set():
+                left = deadline - time.perf_counter()
+                if left < 0.2:
+                    return
+                with self._lock:
+                    current = best[0]
+                    kind = rng.choice(KINDS)
+                values, objective, solved = self.step(current, kind, rng,
+                                                      min(left, self.step_seconds))
+                with self._lock:
+                    self.stats.steps[kind] = self.stats.steps.get(kind, 0) + 1
+                    self._adapt(kind, solved)
+                    if values is not None and objective is not None and (
+                            objective <= best[0].objective):
+                        if objective < best[0].objective:
+                            self.stats.improved[kind] = self.stats.improved.get(kind, 0) + 1
+                            improved = Incumbent(values, objective, time.perf_counter())
+                            best[0] = improved
+                            if on_improve is not None:
+                                on_improve(improved)
+                        else:
+                            best[0] = Incumbent(values, objective, best[0].found_at)
+
+        threads = [threading.Thread(target=loop, args=(t,), daemon=True)
+                   for t in range(max(1, workers))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.stats.sizes = dict(self.sizes)
+        return best[0]

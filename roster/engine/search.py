@@ -1,0 +1,175 @@
+"""The strong search: first roster, a full CP-SAT run for the bound, then LNS to the deadline.
+
+1. build the model once;
+2. a first roster agent by agent (`first_solution`), or the options of a hint roster;
+3. the full model with that roster as hint, all workers, for a share of the time — small
+   problems end here, proved optimal; it also gives the lower bound;
+4. large-neighbourhood search (`lns`) from the best roster until the time is up.
+
+`search(problem, options)` returns a `SearchResult` with the roster, objective and bound in
+points (like `solve.SolveResult`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from roster.domain import Roster
+from roster.engine.first_solution import greedy_options
+from roster.engine.lns import Incumbent, Lns, LnsStats
+from roster.engine.model import BuiltModel, RosterProblem, build_model
+from roster.engine.solve import Progress, extract_roster
+from roster.engine.rules_soft import same_shift
+from roster.engine.weights import SCALE
+
+
+@dataclass
+class SearchOptions:
+    """Seconds in all (build included), workers (threads), seed, warm start, phase shares."""
+
+    time_limit: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    hint: Roster | None = None
+    full_share: float = 0.25
+    """Share of the time for the full model before LNS (all of it when `lns` is off)."""
+    lns: bool = True
+    seconds_per_agent: float = 1.0
+    """Time cap of each agent's model while building the first roster."""
+    step_seconds: float = 3.0
+    """Time cap of one LNS sub-solve."""
+
+
+@dataclass
+class SearchResult:
+    roster: Roster | None
+    status: str
+    objective: float | None
+    bound: float | None
+    seconds: float
+    first_solution_seconds: float | None
+    build_seconds: float
+    progress: list[Progress] = field(default_factory=list)
+    lns: LnsStats | None = None
+
+
+class _Values:
+    """A solved assignment read like a CpSolver (for `extract_roster`)."""
+
+    def __init__(self, built: BuiltModel, values: np.ndarray) -> None:
+        self.on = {lit.index: bool(v) for lit, v in zip(built.context.lits, values, strict=True)}
+
+    def boolean_value(self, lit: cp_model.IntVar) -> bool:
+        return self.on[lit.index]
+
+
+def hint_values(built: BuiltModel, roster: Roster) -> np.ndarray:
+    """0/1 per option: 1 where the roster has exactly that shift."""
+    ctx = built.context
+    index = {a.id: i for i, a in enumerate(ctx.team.agents)}
+    values = np.zeros(len(ctx.lits), dtype=np.int8)
+    for shift in roster.shifts:
+        a = index.get(shift.agent_id)
+        d = (shift.date - ctx.period.start).days
+        if a is None:
+            continue
+        for i in ctx.day_options(a, d):
+            if same_shift(ctx.option(i), shift, ctx):
+                values[i] = 1
+                break
+    return values
+
+
+def _full_solve(built: BuiltModel, values: np.ndarray | None, seconds: float, workers: int,
+                seed: int, fix: bool = False) -> tuple[int, cp_model.CpSolver]:
+    model = built.model.clone() if fix or values is not None else built.model
+    if values is not None:
+        lits = [lit.index for lit in built.context.lits]
+        model.proto.clear_solution_hint()
+        if fix:
+            model.proto.constraints.add().bool_and.literals.extend(
+                [i if v else -i - 1 for i, v in zip(lits, values.tolist(), strict=True)])
+        else:
+            model.proto.solution_hint.vars.extend(lits)
+            model.proto.solution_hint.values.extend(values.astype(np.int64).tolist())
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.random_seed = seed
+    return solver.solve(model), solver
+
+
+def search(problem: RosterProblem, options: SearchOptions | None = None,
+           on_progress: Callable[[Progress], None] | None = None) -> SearchResult:
+    """The best roster found within `options.time_limit` seconds (see module docstring)."""
+    options = options or SearchOptions()
+    started = time.perf_counter()
+    deadline = started + options.time_limit
+    built = build_model(problem)
+    build_seconds = time.perf_counter() - started
+    progress: list[Progress] = []
+    bound: int | None = None
+    best: Incumbent | None = None
+    status = "UNKNOWN"
+
+    def record(objective: int) -> None:
+        item = Progress(time.perf_counter() - started, objective / SCALE,
+                        (bound if bound is not None else -float("inf")) / SCALE)
+        progress.append(item)
+        if on_progress is not None:
+            on_progress(item)
+
+    # a first roster: the hint, else agent by agent; scored by solving with it fixed
+    if options.hint is not None:
+        first = hint_values(built, options.hint)
+    else:
+        chosen, _ = greedy_options(problem, options.seconds_per_agent,
+                                   deadline=started + 0.5 * options.time_limit)
+        index = {o: i for i, o in enumerate(built.context.options.options)}
+        first = np.zeros(len(built.context.lits), dtype=np.int8)
+        for option in chosen:
+            first[index[option]] = 1
+    code, solver = _full_solve(built, first, deadline - time.perf_counter(), 1, options.seed,
+                               fix=True)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        best = Incumbent(first, round(solver.objective_value), time.perf_counter())
+        record(best.objective)
+
+    # the full model from that roster: proves small problems optimal, gives the bound
+    share = options.full_share if options.lns else 1.0
+    seconds = max(0.5, share * (deadline - time.perf_counter()))
+    code, solver = _full_solve(built, None if best is None else best.values, seconds,
+                               options.workers, options.seed)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = round(solver.best_objective_bound)
+        values = np.asarray(solver.boolean_values(built.context.lits), dtype=np.int8)
+        objective = round(solver.objective_value)
+        if best is None or objective < best.objective:
+            best = Incumbent(values, objective, time.perf_counter())
+            record(objective)
+        status = "OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE"
+    elif code == cp_model.INFEASIBLE:
+        status = "INFEASIBLE"
+
+    stats = None
+    if best is not None and status != "OPTIMAL" and options.lns:
+        lns = Lns(built, seed=options.seed, step_seconds=options.step_seconds)
+        best = lns.run(best, deadline, options.workers,
+                       on_improve=lambda inc: record(inc.objective))
+        stats = lns.stats
+        status = "OPTIMAL" if bound is not None and best.objective <= bound else "FEASIBLE"
+    seconds_total = time.perf_counter() - started
+    if best is None:
+        return SearchResult(None, status, None, None if bound is None else bound / SCALE,
+                            seconds_total, None, build_seconds, progress, stats)
+    roster = extract_roster(built, _Values(built, best.values))  # type: ignore[arg-type]
+    constant = 0  # the objective from CP-SAT already includes the model's constants
+    return SearchResult(roster, status, (best.objective + constant) / SCALE,
+                        None if bound is None else bound / SCALE, seconds_total,
+                        progress[0].seconds if progress else None, build_seconds, progress,
+                        stats)
