@@ -98,7 +98,7 @@ def get_current_user(
     if user_id is None:
         raise NotAuthenticated("expected a valid, unexpired bearer token; sign in again at "
                                "/auth/token", field="Authorization")
-    with request.app.state.sessions() as session, session.begin():
+    with request.app.state.readers() as session, session.begin():
         user = session.get(User, user_id)
         if user is None or not user.active:
             raise NotAuthenticated("the token's user no longer exists or is disabled",

@@ -68,18 +68,20 @@ def accept(swap_id: RowId, request: Request, who: CurrentUser, session: SessionD
     """The colleague agrees; the swap goes to the supervisor (or is auto-approved)."""
     row = service.visible(session, who, swap_id)
     result = service.respond(session, who, row, True, body.comment if body else "")
-    session.commit()
+    auto = team_row(session, row.team_id).auto_approve_swaps
+    session.commit()  # releases the write lock before the approval's own transactions
     if row.status == "expired":
         raise Conflict(f"swap {swap_id} expired at {row.expires_at}", field="status")
-    team = team_row(session, row.team_id)
     coverage = (result or {}).get("coverage") or {}
-    if team.auto_approve_swaps and result and result["ok"] and not coverage.get("worse"):
+    if auto and result and result["ok"] and not coverage.get("worse"):
         state = request.app.state
         with contextlib.suppress(Conflict):  # else it stays with the supervisor
             service.approve(state.sessions, state.readers, AUTO, swap_id,
                             "auto-approved: no rule broken, coverage no worse", auto=True)
     session.expire_all()
-    return service.swap_out(service.swap_row(session, swap_id))
+    row = service.swap_row(session, swap_id)
+    session.commit()
+    return service.swap_out(row)
 
 
 @router.post("/swaps/{swap_id}/decline")

@@ -14,7 +14,7 @@ from threading import Lock
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from api.deps import Principal
 from api.errors import BadRequest, Conflict, NotFound
@@ -22,21 +22,32 @@ from api.models import RosterRow, SeriesRow
 from api.services.audit import record
 from roster.domain import Roster
 
-_CACHE: OrderedDict[int, Roster] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, int], Roster] = OrderedDict()
 _CACHE_LOCK = Lock()
 _CACHE_SIZE = 64
 
 
+def _key(session: Session | None, roster_id: int) -> tuple[str, int]:
+    bind = session.get_bind() if session is not None else None
+    return (str(bind.url) if bind is not None else "", roster_id)
+
+
+def clear_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
 def roster_of(row: RosterRow) -> Roster:
     """The domain roster of a stored version (versions never change, so they are cached)."""
+    key = _key(object_session(row), row.id)
     with _CACHE_LOCK:
-        cached = _CACHE.get(row.id)
+        cached = _CACHE.get(key)
         if cached is not None:
-            _CACHE.move_to_end(row.id)
+            _CACHE.move_to_end(key)
             return cached
     roster = Roster.model_validate_json(row.data)
     with _CACHE_LOCK:
-        _CACHE[row.id] = roster
+        _CACHE[key] = roster
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return roster
@@ -98,8 +109,6 @@ def add_version(session: Session, series: SeriesRow, roster: Roster, status: str
                     based_on_id=based_on_id, created_by=who.id if who else None)
     session.add(row)
     session.flush()
-    with _CACHE_LOCK:
-        _CACHE[row.id] = roster
     return row
 
 
@@ -164,7 +173,9 @@ def roster_summary(row: RosterRow) -> dict[str, Any]:
             "created_at": row.created_at, "stats": row.stats}
 
 
-def remember(roster_id: int, roster: Roster) -> None:
-    """Put a freshly written version in the cache."""
+def remember(session: Session, roster_id: int, roster: Roster) -> None:
+    """Put a committed version in the cache (never before commit: a rolled-back id is reused)."""
     with _CACHE_LOCK:
-        _CACHE[roster_id] = roster
+        _CACHE[_key(session, roster_id)] = roster
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)

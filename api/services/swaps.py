@@ -30,7 +30,7 @@ from api.services.audit import record
 from api.services.checks import violation_out, violations_for
 from api.services.coverage import coverage_effect
 from api.services.teams import agent_row, load_team, team_row
-from roster.domain import Roster, Shift, Team
+from roster.domain import Agent, Roster, Shift, Team
 
 PENDING = ("pending_peer", "pending_supervisor")
 MAX_ATTEMPTS = 50
@@ -81,13 +81,25 @@ def context_for(session: Session, swap: SwapRow) -> Context:
     return Context(load_team(session, swap.team_id), series, row, store.roster_of(row))
 
 
-def swapped(roster: Roster, requester: Shift, peer_id: str, peer: Shift | None) -> Roster:
-    """The roster with the two shifts exchanged (or the requester's given to the peer)."""
-    moved = [requester.model_copy(update={"agent_id": peer_id})]
+def handed_over(shift: Shift, agent: Agent) -> Shift:
+    """The shift as `agent` works it: same times and breaks; when the agent lacks the skill
+    for its queue (or a segment's), they serve their strongest queue for the whole shift."""
+    queues = {shift.queue, *(s.queue for s in shift.segments)} - {None}
+    if all(q in agent.skills for q in queues):
+        return shift.model_copy(update={"agent_id": agent.id})
+    best = max(sorted(agent.skills), key=lambda q: agent.skills[q])
+    return shift.model_copy(update={"agent_id": agent.id, "queue": best, "segments": []})
+
+
+def swapped(team: Team, roster: Roster, requester: Shift, peer_id: str,
+            peer: Shift | None) -> tuple[Roster, list[Shift]]:
+    """The roster with the two shifts exchanged (or the requester's given to the peer), and
+    the shifts as they are worked after the exchange."""
+    moved = [handed_over(requester, team.agent(peer_id))]
     if peer is not None:
-        moved.append(peer.model_copy(update={"agent_id": requester.agent_id}))
+        moved.append(handed_over(peer, team.agent(requester.agent_id)))
     keep = [s for s in roster.shifts if s is not requester and s is not peer]
-    return roster.model_copy(update={"shifts": keep + moved})
+    return roster.model_copy(update={"shifts": keep + moved}), moved
 
 
 def _same(shift: Shift | None, snapshot: dict[str, Any] | None) -> bool:
@@ -128,14 +140,23 @@ def check(ctx: Context, requester_id: str, requester_date: date, peer_id: str,
     if problems or mine is None:
         result["ok"] = False
         return result, None
-    after = swapped(roster, mine, peer_id, theirs)
+    for shift, taker in ((mine, peer_id), (theirs, requester_id)):
+        if shift is None:
+            continue
+        clash = roster.shift_of(taker, shift.date)
+        if clash is not None and clash is not mine and clash is not theirs:
+            problems.append(f"{taker} already works on {shift.date} "
+                            f"({clash.start:%H:%M}-{clash.end:%H:%M})")
+    if problems:
+        result["ok"] = False
+        return result, None
+    after, added = swapped(ctx.team, roster, mine, peer_id, theirs)
     parties = {requester_id, peer_id}
     before_found = {(v.agent_id, v.date, v.rule)
                     for v in violations_for(ctx.team, roster, parties)}
     found = [v for v in violations_for(ctx.team, after, parties)
              if (v.agent_id, v.date, v.rule) not in before_found]
     removed = [mine] + ([theirs] if theirs is not None else [])
-    added = [s for s in after.shifts[-len(removed):]]
     effect = coverage_effect(ctx.team.settings, roster, removed, added, ctx.series.requirements)
     result["violations"] = [violation_out(v) for v in found]
     result["coverage"] = effect
@@ -335,9 +356,12 @@ def approve(writer: sessionmaker[Session], reader: sessionmaker[Session], who: P
             raise Conflict(f"swap {swap_id} cannot be approved: " + "; ".join(reasons),
                            field="swap_id", reasons=reasons, check=result)
         try:
-            with writer() as session, session.begin():
-                return _apply(session, who, swap_id, series_id, checked_id, after, result,
-                              comment, auto)
+            with writer() as session:
+                with session.begin():
+                    row, roster = _apply(session, who, swap_id, series_id, checked_id, after,
+                                         result, comment, auto)
+                store.remember(session, row.applied_roster_id or 0, roster)
+                return row
         except _Lost:
             continue
     raise Conflict(f"swap {swap_id}: the roster kept changing during {MAX_ATTEMPTS} attempts; "
@@ -345,7 +369,8 @@ def approve(writer: sessionmaker[Session], reader: sessionmaker[Session], who: P
 
 
 def _apply(session: Session, who: Principal, swap_id: int, series_id: int, checked_id: int,
-           after: Roster, result: dict[str, Any], comment: str, auto: bool) -> SwapRow:
+           after: Roster, result: dict[str, Any], comment: str,
+           auto: bool) -> tuple[SwapRow, Roster]:
     claimed = session.execute(
         update(SeriesRow).where(SeriesRow.id == series_id,
                                 SeriesRow.published_roster_id == checked_id)
@@ -375,8 +400,7 @@ def _apply(session: Session, who: Principal, swap_id: int, series_id: int, check
            row.team_id, {**before, "published_roster_id": checked_id},
            {**swap_out_brief(row), "published_roster_id": new.id, "version": version,
             "comment": comment})
-    store.remember(new.id, roster)
-    return row
+    return row, roster
 
 
 def _store_check(writer: sessionmaker[Session], swap_id: int, result: dict[str, Any]) -> None:
