@@ -1,0 +1,285 @@
+"""Hard rules: each function adds the constraints of one rule (named as in the weights table).
+
+Leave, availability, skills and allowed templates are enforced when options are
+enumerated (see variables.py); explain mode adds the blocked options back under an
+assumption so the conflict can be named.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from roster.engine.model import Context
+
+
+def one_shift_per_day(ctx: Context) -> None:
+    """At most one shift per agent and day (always on: a roster holds one shift a day)."""
+    for a in ctx.agent_indices():
+        for d in range(ctx.days):
+            indices = ctx.day_options(a, d)
+            if len(indices) > 1:
+                ctx.model.add_at_most_one(ctx.lits[i] for i in indices)
+
+
+def pinned(ctx: Context) -> None:
+    """Each pinned shift appears unchanged: exactly one matching option is chosen."""
+    index = {agent.id: a for a, agent in enumerate(ctx.team.agents)}
+    chosen = set(ctx.agent_indices())
+    for shift in ctx.problem.pinned:
+        a = index.get(shift.agent_id)
+        if a is None or a not in chosen:
+            continue
+        d = (shift.date - ctx.period.start).days
+        if not 0 <= d < ctx.days:
+            continue
+        start, end = ctx.minutes_from_origin(shift)
+        breaks = [ctx.minutes_from_origin(b)[0] for b in shift.breaks]  # type: ignore[arg-type]
+        matching = []
+        for i in ctx.day_options(a, d):
+            o = ctx.option(i)
+            if (o.start, o.end) != (start, end):
+                continue
+            if shift.template and o.template != shift.template:
+                continue
+            if shift.queue and o.queue != shift.queue:
+                continue
+            if breaks and o.break_start != breaks[0]:
+                continue
+            if not breaks and o.break_start is not None and shift.template:
+                continue
+            matching.append(i)
+        if matching:
+            ctx.add(shift.agent_id, "pinned", sum(ctx.lits[i] for i in matching) == 1)
+        else:
+            ctx.add(shift.agent_id, "pinned", False)
+
+
+def _paid(ctx: Context, a: int, days: list[int]):
+    return sum(ctx.option(i).paid * ctx.lits[i] for d in days for i in ctx.day_options(a, d))
+
+
+def minutes_per_week(ctx: Context) -> None:
+    """Paid minutes in each full 7-day block within [min, max]; a partial block: max only."""
+    for a in ctx.agent_indices():
+        agent = ctx.team.agents[a]
+        contract = ctx.team.contract_of(agent)
+        for days, full in ctx.week_blocks():
+            low = contract.min_minutes_per_week if full else 0
+            ctx.add_range(agent.id, "minutes_per_week", _paid(ctx, a, days), low,
+                          contract.max_minutes_per_week)
+
+
+def minutes_per_period(ctx: Context) -> None:
+    """Paid minutes over the whole period within the contract's per-period limits."""
+    for a in ctx.agent_indices():
+        agent = ctx.team.agents[a]
+        contract = ctx.team.contract_of(agent)
+        if contract.min_minutes_per_period is None and contract.max_minutes_per_period is None:
+            continue
+        high = contract.max_minutes_per_period
+        ctx.add_range(agent.id, "minutes_per_period", _paid(ctx, a, list(range(ctx.days))),
+                      contract.min_minutes_per_period or 0,
+                      high if high is not None else 10**9)
+
+
+def days_per_week(ctx: Context) -> None:
+    """Working days in each full 7-day block within [min, max]; a partial block: max only."""
+    for a in ctx.agent_indices():
+        agent = ctx.team.agents[a]
+        contract = ctx.team.contract_of(agent)
+        for days, full in ctx.week_blocks():
+            worked = sum(ctx.work(a, d) for d in days)
+            if contract.max_days_per_week < len(days):
+                ctx.add(agent.id, "days_per_week", worked <= contract.max_days_per_week)
+            if full and contract.min_days_per_week > 0:
+                ctx.add(agent.id, "days_per_week", worked >= contract.min_days_per_week)
+
+
+def max_consecutive_days(ctx: Context) -> None:
+    """No run of working days longer than the max, counting the previous roster's run."""
+    for a in ctx.agent_indices():
+        agent = ctx.team.agents[a]
+        most = ctx.team.contract_of(agent).max_consecutive_days
+        before, _ = ctx.previous_worked(agent.id)
+        for first in range(-min(before, most), ctx.days - most):
+            window = range(first, first + most + 1)
+            fixed = sum(1 for d in window if d < 0)
+            ctx.add(agent.id, "max_consecutive_days",
+                    sum(ctx.work(a, d) for d in window if d >= 0) <= most - fixed)
+
+
+def _min_runs(ctx: Context, rule: str, least_of: Callable[[object], int], working: bool) -> None:
+    """Forbid runs (of work, or of days off) shorter than the least length.
+
+    A run touching the period end is exempt; one touching the start is exempt unless a
+    previous roster is given, then it is joined with the previous roster's trailing run.
+    """
+    for a in ctx.agent_indices():
+        agent = ctx.team.agents[a]
+        least = least_of(ctx.team.contract_of(agent))
+        if least <= 1:
+            continue
+        before_work, before_off = ctx.previous_worked(agent.id)
+        before = before_work if working else before_off
+        has_previous = ctx.problem.previous is not None
+
+        def on(d: int, a: int = a):
+            w = ctx.work(a, d)
+            return w if working else 1 - w
+
+        for length in range(1, least):
+            for first in range(0, ctx.days - length):  # run [first, first+length) then a break
+                after = first + length
+                inside = [on(d) for d in range(first, after)]
+                if first == 0:
+                    if not has_previous or before + length >= least:
+                        continue
+                    # run joined with the previous roster's trailing run is too short
+                    ctx.add(agent.id, rule, sum(inside) - on(after) <= length - 1)
+                else:
+                    ctx.add(agent.id, rule,
+                            sum(inside) - on(first - 1) - on(after) <= length - 1)
+        if has_previous and 0 < before < least and ctx.days:
+            # the previous roster's run may not stop short at the boundary
+            ctx.add(agent.id, rule, on(0) >= 1)
+
+
+def min_consecutive_days(ctx: Context) -> None:
+    """Runs of working days at least min_consecutive_days long (boundary exemptions apply)."""
+    _min_runs(ctx, "min_consecutive_days", lambda c: c.min_consecutive_days, working=True)
+
+
+def min_consecutive_days_off(ctx: Context) -> None:
+    """Runs of days off at least min_consecutive_days_off long (boundary exemptions apply)."""
+    _min_runs(ctx, "min_consecutive_days_off", lambda c: c.min_consecutive_days_off,
+              working=False)
+
+
+def weekend_groups(ctx: Context) -> list[list[int]]:
+    """Day indices of each (possibly partial) weekend inside the period."""
+    start = ctx.period.start
+    return [[(day - start).days for day in group] for group in ctx.period.weekends()]
+
+
+def weekend_worked(ctx: Context, a: int, days: list[int]):
+    """A 0/1 expression: the agent works on some day of this weekend."""
+    key = ("weekend", a, days[0])
+    if key in ctx._groups:
+        return ctx._groups[key]
+    works = [ctx.work(a, d) for d in days]
+    works = [w for w in works if not isinstance(w, int)]
+    if not works:
+        value = 0
+    elif len(works) == 1:
+        value = works[0]
+    else:
+        var = ctx.model.new_bool_var(f"weekend_{a}_{days[0]}")
+        ctx.model.add_max_equality(var, works)
+        value = var
+    ctx._groups[key] = value
+    return value
+
+
+def max_weekends(ctx: Context) -> None:
+    """Weekends worked (a shift starting Saturday or Sunday) at most the contract's max."""
+    groups = weekend_groups(ctx)
+    for a in ctx.agent_indices():
+        agent = ctx.team.agents[a]
+        most = ctx.team.contract_of(agent).max_weekends
+        if most >= len(groups):
+            continue
+        ctx.add(agent.id, "max_weekends", sum(weekend_worked(ctx, a, g) for g in groups) <= most)
+
+
+def max_per_template(ctx: Context) -> None:
+    """Shifts of a template over the period at most the contract's max_per_template."""
+    for a in ctx.agent_indices():
+        agent = ctx.team.agents[a]
+        for template, most in ctx.team.contract_of(agent).max_per_template.items():
+            count = sum(ctx.lits[i] for d in range(ctx.days) for i in ctx.day_options(a, d)
+                        if ctx.option(i).template == template)
+            ctx.add(agent.id, "max_per_template", count <= most)
+
+
+def min_rest(ctx: Context) -> None:
+    """From a shift's end to the next shift's start at least min_rest_hours (incl. previous).
+
+    For each distinct end time e on day d: (a shift on d ending at e or later) + (a shift
+    on a later day starting before e + rest) <= 1. Shifts never overlap even when off.
+    """
+    on = ctx.enabled("min_rest")
+    for a in ctx.agent_indices():
+        agent = ctx.team.agents[a]
+        rest = round(ctx.team.contract_of(agent).min_rest_hours * 60) if on else 0
+        rule = "min_rest" if on else "one_shift_per_day"
+        for shift in ctx.previous_shifts(agent.id)[-2:]:
+            _, end = ctx.minutes_from_origin(shift)
+            for d in range(ctx.days):
+                for i in ctx.day_options(a, d):
+                    if ctx.option(i).start < end + rest:
+                        ctx.add(agent.id, rule, ctx.lits[i] == 0)
+        for d in range(ctx.days):
+            ends: dict[int, list[int]] = defaultdict(list)
+            for i in ctx.day_options(a, d):
+                ends[ctx.option(i).end].append(i)
+            if not ends:
+                continue
+            late_end = _cumulative(ctx, ("end_ge", a, d), ends, descending=True)
+            for d2 in range(d + 1, ctx.days):
+                if d2 * 24 * 60 >= max(ends) + rest:
+                    break
+                starts: dict[int, list[int]] = defaultdict(list)
+                for i in ctx.day_options(a, d2):
+                    starts[ctx.option(i).start].append(i)
+                if not starts:
+                    continue
+                early_start = _cumulative(ctx, ("start_le", a, d2), starts, descending=False)
+                ordered = sorted(starts)
+                for e in sorted(ends):
+                    before = [s for s in ordered if s < e + rest]
+                    if before:
+                        ctx.add(agent.id, rule, late_end[e] + early_start[before[-1]] <= 1)
+
+
+def _cumulative(ctx: Context, key: tuple[object, ...], groups: dict[int, list[int]],
+                descending: bool) -> dict[int, object]:
+    """0/1 expressions 'the day's shift has value >= v' (descending) or '<= v', chained so
+    each option appears in one sum only."""
+    out: dict[int, object] = {}
+    previous: object = 0
+    for value in sorted(groups, reverse=descending):
+        exact = ctx.group((*key, "exact", value), groups[value])
+        if isinstance(previous, int):
+            out[value] = exact
+        else:
+            var = ctx.model.new_bool_var(f"{key[0]}_{key[1]}_{key[2]}_{value}")
+            ctx.model.add(var == exact + previous)
+            out[value] = var
+        previous = out[value]
+    return out
+
+
+def forbidden_successions(ctx: Context) -> None:
+    """No listed (template on day d, template on day d+1) pair, across the boundary too."""
+    pairs = ctx.team.settings.forbidden_successions
+    if not pairs:
+        return
+    for a in ctx.agent_indices():
+        agent = ctx.team.agents[a]
+        last = ctx.previous_shifts(agent.id)[-1:]
+        for first, second in pairs:
+            if last and last[0].template == first and (
+                    ctx.period.start - last[0].date).days == 1:
+                ctx.add(agent.id, "forbidden_successions", ctx.template_on(a, 0, second) == 0)
+            for d in range(ctx.days - 1):
+                ctx.add(agent.id, "forbidden_successions",
+                        ctx.template_on(a, d, first) + ctx.template_on(a, d + 1, second) <= 1)
+
+
+HARD_RULES: list[Callable[[Context], None]] = [
+    pinned, minutes_per_week, minutes_per_period, days_per_week, max_consecutive_days,
+    min_consecutive_days, min_consecutive_days_off, max_weekends, max_per_template,
+    forbidden_successions,
+]
+"""Switchable hard rules, in order; one_shift_per_day and min_rest run always (see model)."""
