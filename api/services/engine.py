@@ -1,7 +1,11 @@
 """The roster engine behind the API: solve a period, repair a published roster.
 
-The CP-SAT engine lives in `roster.engine`; this module is the one place the API calls it,
-and it says plainly when a function the API needs is not installed.
+Solving is `roster.engine.search` (first roster, full CP-SAT, then LNS) on a
+`RosterProblem` built from the team, period and requirements. Repair is the same search
+with the published roster as the `reference` (the engine's stability rule charges every
+changed shift) and as the warm start, minus the shifts approved leave now forbids — so the
+result changes as little as the new leave requires. A dedicated `roster.engine.repair`
+function is used instead when the engine provides one.
 """
 
 from __future__ import annotations
@@ -14,12 +18,12 @@ from typing import Any
 import pandas as pd
 
 from roster.domain import PlanningPeriod, Roster, Team
+from roster.engine.demand import interval_demands
+from roster.engine.model import RosterProblem
+from roster.engine.search import SearchOptions, search
+from roster.engine.solve import Progress as SolverProgress
 
 Progress = Callable[[float, str], None]
-
-
-class EngineMissing(RuntimeError):
-    """The roster engine function the job needs is not installed."""
 
 
 @dataclass
@@ -28,48 +32,62 @@ class Outcome:
     stats: dict[str, Any]
 
 
-def _find(name: str) -> Callable[..., Any]:
-    for module in ("roster.engine", "roster.engine.solve"):
-        try:
-            found = getattr(importlib.import_module(module), name, None)
-        except ImportError:
-            continue
-        if callable(found):
-            return found
-    raise EngineMissing(f"the roster engine has no {name}() yet (looked in roster.engine); "
-                        "this job cannot run on this installation")
+class NoRoster(RuntimeError):
+    """The engine found no roster within the time limit."""
 
 
 def requirement_frame(requirements: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(list(requirements))
-    if len(frame):
-        frame["start"] = pd.to_datetime(frame["start"])
+    frame = pd.DataFrame(list(requirements), columns=None)
+    if not len(frame):
+        return pd.DataFrame(columns=["start", "queue", "agents"])
+    frame["start"] = pd.to_datetime(frame["start"])
     return frame
+
+
+def _run(problem: RosterProblem, time_limit: float, progress: Progress,
+         hint: Roster | None) -> Outcome:
+    def report(item: SolverProgress) -> None:
+        progress(item.seconds / time_limit,
+                 f"objective {item.objective:g}, bound {item.bound:g} after "
+                 f"{item.seconds:.1f} s")
+
+    result = search(problem, SearchOptions(time_limit=time_limit, workers=1, hint=hint),
+                    report)
+    if result.roster is None:
+        raise NoRoster(f"the engine found no roster in {time_limit:g} s (status "
+                       f"{result.status})")
+    stats = {"status": result.status, "objective": result.objective, "bound": result.bound,
+             "seconds": round(result.seconds, 3),
+             "first_solution_seconds": result.first_solution_seconds}
+    return Outcome(result.roster, stats)
 
 
 def solve(team: Team, period: PlanningPeriod, requirements: Sequence[dict[str, Any]],
           time_limit: float, progress: Progress, previous: Roster | None = None) -> Outcome:
-    """A new roster for the period (raises EngineMissing until the engine is installed)."""
-    function = _find("solve")
-    return _outcome(function(team, period, requirement_frame(requirements),
-                             time_limit=time_limit, previous=previous))
+    """A new roster for the period."""
+    frame = requirement_frame(requirements)
+    problem = RosterProblem(team=team, period=period, demands=list(interval_demands(frame)),
+                            previous=previous)
+    return _run(problem, time_limit, progress, None)
 
 
 def repair(team: Team, published: Roster, requirements: Sequence[dict[str, Any]],
            time_limit: float, progress: Progress, previous: Roster | None = None) -> Outcome:
-    """The published roster changed as little as possible to fit the team's current leave."""
-    function = _find("repair")
-    return _outcome(function(team, published, requirement_frame(requirements),
-                             time_limit=time_limit, previous=previous))
-
-
-def _outcome(result: Any) -> Outcome:
-    if isinstance(result, tuple):
-        roster, stats = result[0], result[1]
-    else:
-        roster, stats = result.roster, getattr(result, "stats", {})
-    if hasattr(stats, "model_dump"):
-        stats = stats.model_dump(mode="json")
-    elif not isinstance(stats, dict):
-        stats = dict(vars(stats)) if hasattr(stats, "__dict__") else {}
-    return Outcome(roster, stats)
+    """The published roster changed as little as possible to respect the team's leave."""
+    dedicated = getattr(importlib.import_module("roster.engine"), "repair", None)
+    frame = requirement_frame(requirements)
+    if callable(dedicated):
+        result = dedicated(team, published, frame, time_limit=time_limit, previous=previous)
+        return Outcome(result.roster, dict(getattr(result, "stats", {}) or {}))
+    blocked = [x for x in team.leave if x.blocks_work]
+    keep = [s for s in published.shifts
+            if not any(x.agent_id == s.agent_id and x.overlaps(s.start, s.end) for x in blocked)]
+    problem = RosterProblem(team=team, period=published.period,
+                            demands=list(interval_demands(frame)), previous=previous,
+                            reference=published)
+    outcome = _run(problem, time_limit, progress,
+                   published.model_copy(update={"shifts": keep}))
+    before = {(s.agent_id, s.date, s.start, s.end) for s in published.shifts}
+    after = {(s.agent_id, s.date, s.start, s.end) for s in outcome.roster.shifts}
+    outcome.stats["shifts_changed"] = len(before ^ after)
+    return outcome

@@ -83,7 +83,7 @@ class JobRunner:
     def run(self, job_id: int) -> None:
         try:
             self._run(job_id)
-        except engine.EngineMissing as err:
+        except engine.NoRoster as err:
             self._finish(job_id, "failed", str(err))
         except Exception as err:  # a job's failure is reported on the job, never lost
             log.exception("job %s failed", job_id)
