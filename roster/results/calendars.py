@@ -7,10 +7,10 @@ re-imports a repaired roster updates the day's event; `SEQUENCE` is the roster v
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from roster.domain import Agent, Roster, Shift, Team
 
@@ -43,11 +43,21 @@ def shift_summary(shift: Shift) -> str:
     return f"{what} ({shift.queue})" if shift.queue else what
 
 
-def agent_calendar(team: Team, roster: Roster, agent: Agent,
-                   stamp: datetime | None = None) -> Calendar:
-    """The agent's shifts in `roster` as a calendar (empty when the agent has none)."""
+def zone_component(zone_name: str, roster: Roster) -> Timezone:
+    """The VTIMEZONE of the team's zone, with its rules from a year before to a year after."""
+    margin = timedelta(days=366)
+    return Timezone.from_tzid(zone_name, first_date=roster.period.start - margin,
+                              last_date=roster.period.end + margin)
+
+
+def agent_calendar(team: Team, roster: Roster, agent: Agent, stamp: datetime | None = None,
+                   shifts: list[Shift] | None = None, zone: Timezone | None = None) -> Calendar:
+    """The agent's shifts in `roster` as a calendar (empty when the agent has none).
+
+    `shifts` (the agent's) and `zone` (from `zone_component`) save work over many agents.
+    """
     zone_name = team.settings.timezone
-    zone = ZoneInfo(zone_name)
+    tz = ZoneInfo(zone_name)
     stamp = stamp or datetime.now(UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -56,18 +66,19 @@ def agent_calendar(team: Team, roster: Roster, agent: Agent,
     team_name = team.settings.display_name or team.settings.name
     calendar.add("x-wr-calname", f"{agent.name} · {team_name}")
     calendar.add("x-wr-timezone", zone_name)
-    shifts = sorted((s for s in roster.shifts if s.agent_id == agent.id), key=lambda s: s.start)
-    for shift in shifts:
+    calendar.add_component(zone or zone_component(zone_name, roster))
+    if shifts is None:
+        shifts = [s for s in roster.shifts if s.agent_id == agent.id]
+    for shift in sorted(shifts, key=lambda s: s.start):
         event = Event()
         event.add("uid", shift_uid(team.settings.name, shift))
         event.add("dtstamp", stamp)
-        event.add("dtstart", shift.start.replace(tzinfo=zone))
-        event.add("dtend", shift.end.replace(tzinfo=zone))
+        event.add("dtstart", shift.start.replace(tzinfo=tz))
+        event.add("dtend", shift.end.replace(tzinfo=tz))
         event.add("summary", shift_summary(shift))
         event.add("description", shift_description(shift))
         event.add("sequence", roster.version)
         calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar
 
 

@@ -20,6 +20,7 @@ import math
 import os
 import shutil
 import tempfile
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -27,8 +28,8 @@ from pathlib import Path
 import pandas as pd
 
 from forecasting.validation import InputError, format_timestamp
-from roster.domain import Requirement, Roster, Team
-from roster.results.calendars import agent_calendar, calendar_file_names
+from roster.domain import Requirement, Roster, Shift, Team
+from roster.results.calendars import agent_calendar, calendar_file_names, zone_component
 from roster.results.kpis import Kpis, coverage_with_service
 from roster.results.report import write_report
 from roster.results.roster_csv import ROSTER_COLUMNS, read_roster_csv, roster_rows
@@ -82,9 +83,14 @@ def write_calendars(folder: Path, team: Team, roster: Roster,
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
     names = calendar_file_names(team.agents)
+    zone = zone_component(team.settings.timezone, roster)
+    by_agent: dict[str, list[Shift]] = defaultdict(list)
+    for shift in roster.shifts:
+        by_agent[shift.agent_id].append(shift)
     for agent in team.agents:
         path = folder / names[agent.id]
-        path.write_bytes(agent_calendar(team, roster, agent, stamp).to_ical())
+        calendar = agent_calendar(team, roster, agent, stamp, by_agent[agent.id], zone)
+        path.write_bytes(calendar.to_ical())
         written[agent.id] = path
     return written
 

@@ -35,8 +35,11 @@ class SolverStats(Result):
     best_bound: float | None = None
     gap: float | None = Field(default=None, description="|objective - bound| / |objective|")
     seconds: float | None = Field(default=None, ge=0)
+    first_solution_seconds: float | None = Field(default=None, ge=0)
     workers: int | None = None
     seed: int | None = None
+    penalties: dict[str, float] = Field(default_factory=dict,
+                                        description="objective points per soft rule")
 
 
 class QueueKpis(Result):
