@@ -121,7 +121,8 @@ def erlang_a(
     log_s = log_kummer(x, y)
     log_b = log_erlang_b(s_, a_)
     # P(wait) = S B / (1 + (S - 1) B) = 1 / (1 + (1 - B) / (S B)), safe for huge S.
-    wait = 1.0 / (1.0 + -np.expm1(log_b) * np.exp(-(log_s + log_b)))
+    with np.errstate(over="ignore"):
+        wait = 1.0 / (1.0 + -np.expm1(log_b) * np.exp(-(log_s + log_b)))
     abandon = np.clip(wait * (1.0 - 1.0 / rho + np.exp(-log_s) / rho), 0.0, 1.0)
 
     decay = np.exp(-theta * within)
