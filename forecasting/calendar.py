@@ -125,14 +125,17 @@ def inside_any(hours: np.ndarray, occs: Iterable[Occurrence]) -> np.ndarray:
 
 
 def footprint_bins(hours: np.ndarray, occ: Occurrence, pre_hours: int, post_hours: int,
-                   busy: np.ndarray | None = None) -> np.ndarray:
+                   busy: np.ndarray | None = None,
+                   others: Iterable[Occurrence] = ()) -> np.ndarray:
     """Relative-time bin of each hour in `occ`'s footprint, -1 outside it.
 
     The footprint is `pre_hours` before the start, the event itself and `post_hours` after
     its end, so build-ups and after-waves are learned with the event. Hours flagged in
     `busy` (inside some event) are left out of the before/after part: there the other
     event's own effect applies, which keeps back-to-back events (a holiday and its eve)
-    apart.
+    apart. An hour after `occ` that also follows a later-ending event of the same kind in
+    `others` (or before `occ` and before an earlier-starting one) belongs to that nearer
+    event only, so effects of a run of same-kind events do not stack.
     """
     s = np.asarray(hours, dtype=np.int64) - occ.start
     length = occ.end - occ.start
@@ -154,4 +157,12 @@ def footprint_bins(hours: np.ndarray, occ: Occurrence, pre_hours: int, post_hour
     codes[post] = np.where(a < 24, POST_HOURLY + a, POST_BLOCK0 + (a - 24) // 6)
     if busy is not None:
         codes[(pre | post) & busy] = -1
+    hours = np.asarray(hours, dtype=np.int64)
+    for other in others:
+        if other.kind != occ.kind or other is occ:
+            continue
+        if occ.end < other.end:
+            codes[post & (hours >= other.end)] = -1
+        if other.start < occ.start:
+            codes[pre & (hours < other.start)] = -1
     return codes

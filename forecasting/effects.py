@@ -53,7 +53,7 @@ class Effects:
             effect = self.kinds.get(occ.kind)
             if effect is None:
                 continue
-            bins = footprint_bins(hours, occ, self.pre_hours, self.post_hours, busy)
+            bins = footprint_bins(hours, occ, self.pre_hours, self.post_hours, busy, occs)
             inside = bins >= 0
             if not inside.any():
                 continue
@@ -66,11 +66,14 @@ class Effects:
 
 def fit_effects(hours: np.ndarray, values: np.ndarray, baseline: np.ndarray,
                 usable: np.ndarray, occs: list[Occurrence], pre_hours: int, post_hours: int,
-                shrink_hours: float = 0.5, iterations: int = 6) -> Effects:
+                shrink_hours: float = 0.5, name_prior: float = 0.25,
+                iterations: int = 6) -> Effects:
     """Learn per-kind shapes and per-occurrence scales from the history on one hour grid.
 
     `values` may hold NaN (missing); only `usable` hours with a positive baseline count.
-    `shrink_hours` pulls each bin toward no effect by that many hours of typical volume.
+    `shrink_hours` pulls each bin toward no effect by that many hours of typical volume;
+    `name_prior` weighs the kind's average strength (1.0) against a name's past occurrences,
+    in units of a median occurrence's information.
     """
     first = int(hours[0]) if len(hours) else 0
     n = len(hours)
@@ -81,7 +84,7 @@ def fit_effects(hours: np.ndarray, values: np.ndarray, baseline: np.ndarray,
         hi = min(n, occ.end + post_hours - first)
         if hi <= lo:
             continue
-        bins = footprint_bins(hours[lo:hi], occ, pre_hours, post_hours, busy[lo:hi])
+        bins = footprint_bins(hours[lo:hi], occ, pre_hours, post_hours, busy[lo:hi], occs)
         ok = usable[lo:hi] & (bins >= 0) & (baseline[lo:hi] > 0) & ~np.isnan(values[lo:hi])
         if ok.any():
             parts.append((occ, slice(lo, hi), bins, ok))
@@ -116,7 +119,7 @@ def fit_effects(hours: np.ndarray, values: np.ndarray, baseline: np.ndarray,
                 weight, rel = residuals[i]
                 g = np.where(ok, shape[np.maximum(bins, 0)], 0.0)
                 info[i] = float(np.sum(weight * g * g))
-                prior = 0.1 * info[i] + 1e-9
+                prior = 1e-9
                 fitted = (float(np.sum(weight * rel * g)) + prior) / (info[i] + prior)
                 scales[i] = float(np.clip(fitted, *SCALE_LIMITS))
             mean_scale = float(np.mean(scales[members]))
@@ -135,7 +138,7 @@ def fit_effects(hours: np.ndarray, values: np.ndarray, baseline: np.ndarray,
     for kind, members in by_kind.items():
         sd = float(np.std(scales[members], ddof=1)) if len(members) > 1 else DEFAULT_SCALE_SD
         effects.kinds[kind] = KindEffect(excess[kind], max(sd, 0.05), len(members))
-        prior_info = 0.25 * float(np.median(info[members])) + 1e-9
+        prior_info = name_prior * float(np.median(info[members])) + 1e-9
         names: dict[str, list[int]] = defaultdict(list)
         for i in members:
             names[parts[i][0].name].append(i)

@@ -90,8 +90,8 @@ class EventProfileForecaster:
 
     def __init__(self, shape_weeks: int = 8, level_weeks: int = 2, max_weeks: int = 26,
                  radius_weeks: int = 4, decay: float = 0.9, pre_hours: int = 24,
-                 post_hours: int = 72,
-                 shrink_hours: float = 0.5, zero_kinds: tuple[str, ...] = ZERO_KINDS,
+                 post_hours: int = 24, shrink_hours: float = 0.5, name_prior: float = 0.25,
+                 zero_kinds: tuple[str, ...] = ZERO_KINDS,
                  promo_kinds: tuple[str, ...] = PROMO_KINDS, band_origins: int = 4,
                  band_horizon: int = 4 * HOURS_PER_WEEK, random_state: int | None = None):
         self.shape_weeks = shape_weeks
@@ -102,6 +102,7 @@ class EventProfileForecaster:
         self.pre_hours = pre_hours
         self.post_hours = post_hours
         self.shrink_hours = shrink_hours
+        self.name_prior = name_prior
         self.zero_kinds = zero_kinds
         self.promo_kinds = promo_kinds
         self.band_origins = band_origins
@@ -141,10 +142,11 @@ class EventProfileForecaster:
         baseline = self._centered(values, clean)
         usable = observed & ~(odd & ~in_event)
         effects = fit_effects(hours, values, baseline, usable, occs, self.pre_hours,
-                              self.post_hours, self.shrink_hours)
+                              self.post_hours, self.shrink_hours, self.name_prior)
         clean_values = np.where(clean, values, np.nan)
         profile = self._profile(week_matrix(clean_values))
-        phi = self._dispersion(hours, values, clean_values)
+        phi = self._dispersion(hours, np.where(usable, values, np.nan), clean_values, effects,
+                               occs)
         return QueueModel(profile, effects, phi, last, int(observed.sum()))
 
     def _profile(self, weeks: np.ndarray) -> np.ndarray:
@@ -155,8 +157,11 @@ class EventProfileForecaster:
         weeks = week_matrix(np.where(keep, values, np.nan))
         return centered_profile(weeks, self.radius_weeks).ravel()[: len(values)]
 
-    def _dispersion(self, hours: np.ndarray, values: np.ndarray, clean: np.ndarray) -> float:
-        """phi in var = mu + phi mu^2, from trailing-profile forecasts at past origins."""
+    def _dispersion(self, hours: np.ndarray, values: np.ndarray, clean: np.ndarray,
+                    effects: Effects, occs: list[Occurrence]) -> float:
+        """phi in var = mu + phi mu^2, from forecasts at past origins (profile from the
+        clean hours before the origin, times the event effects) against every usable hour
+        after it, so unlisted disturbances widen the band too."""
         num = den = 0.0
         end = len(hours)
         for j in range(1, self.band_origins + 1):
@@ -166,8 +171,9 @@ class EventProfileForecaster:
             weeks = week_matrix(clean[:origin])
             profile = self._profile(weeks)
             window = slice(origin, min(end, origin + self.band_horizon))
-            actual = clean[window]
-            mean = profile[hour_of_week(hours[window])]
+            actual = values[window]
+            factor, _spread = effects.multiplier(hours[window], occs)
+            mean = profile[hour_of_week(hours[window])] * factor
             ok = ~np.isnan(actual)
             num += float(np.sum((actual[ok] - mean[ok]) ** 2 - mean[ok]))
             den += float(np.sum(mean[ok] ** 2))

@@ -1,0 +1,143 @@
+"""Forecast accuracy, band coverage and speed against the issue's targets.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/forecast_accuracy.py [--skip-real] [--folds 4]
+
+1. Real data (../shared/datasets, skipped if absent): WAPE on split A (test 1999-12-04 ..
+   12-31) and split B (1999-09-05 .. 10-02), horizon 672 h, trained on everything before.
+2. The sample e-commerce history (data/sample): hold out the 4 weeks containing the last
+   Double 11 (2026-10-25 .. 2026-11-21); WAPE of every model, the product's margin over
+   each baseline, and the Double 11 day total against the actual.
+3. 80%-band coverage of the product on rolling-origin backtests (4 x 672 h) of every
+   history.
+4. Seconds for fit + predict (2 years x 2 queues, 672 h), median of 5, next to the
+   4-week seasonal average's time in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from forecasting.backtest import backtest, default_models, summarize  # noqa: E402
+from forecasting.baselines import SeasonalAverage  # noqa: E402
+from forecasting.data import load_events, load_history  # noqa: E402
+from forecasting.model import EventProfileForecaster  # noqa: E402
+
+REAL = ROOT.parent / "shared" / "datasets"
+SAMPLE = ROOT / "data" / "sample"
+PRODUCT = "event-profile (product)"
+SPLITS = {"A": "1999-12-04 00:00", "B": "1999-09-05 00:00"}
+TARGETS = {"A": 0.150, "B": 0.270}
+DOUBLE_11 = pd.Timestamp("2026-11-11")
+HOLDOUT = pd.Timestamp("2026-10-25 00:00")
+HORIZON = 672
+
+
+def quiet_backtest(history, events, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return backtest(history, events, **kwargs)[0]
+
+
+def show(title: str, frame: pd.DataFrame) -> None:
+    print(f"\n## {title}\n")
+    print(frame.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+
+
+def real_data(folds: int) -> None:
+    history = load_history(REAL / "israel_bank_1999_hourly.csv")
+    events = load_events(REAL / "israel_bank_1999_events.csv")
+    for split, origin in SPLITS.items():
+        results = quiet_backtest(history, events, horizon=HORIZON,
+                                 origins=[pd.Timestamp(origin)])
+        table = results[["model", "wape", "mase", "bias", "coverage"]]
+        product = float(table.loc[table["model"] == PRODUCT, "wape"].iloc[0])
+        verdict = "meets" if product <= TARGETS[split] else "MISSES"
+        show(f"real data, split {split} (origin {origin}): product WAPE {product:.3f} "
+             f"{verdict} target {TARGETS[split]:.3f}", table)
+    rolling = quiet_backtest(history, events, horizon=HORIZON, folds=folds)
+    show(f"real data, rolling origin {folds} x {HORIZON} h (mean over folds)",
+         summarize(rolling))
+    show("real data, product coverage per fold",
+         rolling[rolling["model"] == PRODUCT][["fold", "origin", "wape", "coverage"]])
+
+
+def sample_data(folds: int) -> None:
+    history = load_history(SAMPLE / "history.csv")
+    events = load_events(SAMPLE / "events.csv")
+    results = quiet_backtest(history, events, horizon=HORIZON, origins=[HOLDOUT])
+    table = results[["model", "wape", "mase", "bias", "coverage"]].copy()
+    product = float(table.loc[table["model"] == PRODUCT, "wape"].iloc[0])
+    table["product better by"] = 1.0 - product / table["wape"]
+    show(f"sample history, Double 11 holdout {HOLDOUT:%Y-%m-%d} + {HORIZON} h "
+         f"(target: product better than every baseline by >= 0.10)", table)
+    train = history[history["timestamp"] < HOLDOUT]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        forecast = EventProfileForecaster().fit(train, events).predict(HOLDOUT, HORIZON, events)
+    joined = forecast.merge(history, on=["timestamp", "queue"])
+    day = joined[joined["timestamp"].dt.normalize() == DOUBLE_11]
+    by_queue = day.groupby("queue")[["volume", "forecast"]].sum()
+    by_queue.loc["all queues"] = by_queue.sum()
+    by_queue["error"] = by_queue["forecast"] / by_queue["volume"] - 1.0
+    daily = joined.groupby(joined["timestamp"].dt.normalize())["volume"].sum()
+    print(f"\npeak day of the holdout (actual): {daily.idxmax():%Y-%m-%d}")
+    show("Double 11 day total (target: within 10% of the actual)", by_queue.reset_index())
+    rolling = quiet_backtest(history, events, horizon=HORIZON, folds=folds)
+    show(f"sample history, rolling origin {folds} x {HORIZON} h (mean over folds)",
+         summarize(rolling))
+    show("sample history, product coverage per fold",
+         rolling[rolling["model"] == PRODUCT][["fold", "origin", "wape", "coverage"]])
+
+
+def speed() -> None:
+    history = load_history(SAMPLE / "history.csv")
+    events = load_events(SAMPLE / "events.csv")
+    start = history["timestamp"].max() + pd.Timedelta(hours=1)
+    timings = {}
+    for name, make in (("product", EventProfileForecaster), ("4-week average", SeasonalAverage)):
+        runs = []
+        for _ in range(5):
+            began = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                make().fit(history, events).predict(start, HORIZON, events)
+            runs.append(time.perf_counter() - began)
+        timings[name] = statistics.median(runs)
+    rows = len(history)
+    print(f"\n## speed: fit + predict, {rows} history rows, {history['queue'].nunique()} "
+          f"queues, {HORIZON} h (median of 5; target <= 10 s)\n")
+    for name, seconds in timings.items():
+        print(f"{name:>16}: {seconds:.3f} s")
+    print(f"{'ratio':>16}: {timings['product'] / timings['4-week average']:.1f}x the 4-week "
+          f"average")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-real", action="store_true", help="skip ../shared/datasets")
+    parser.add_argument("--folds", type=int, default=4, help="rolling-origin folds")
+    args = parser.parse_args()
+    print(f"# forecast accuracy ({', '.join(default_models())})")
+    if not args.skip_real and REAL.is_dir():
+        real_data(args.folds)
+    elif not args.skip_real:
+        print(f"\n(real data not found at {REAL}; skipped)")
+    sample_data(args.folds)
+    speed()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
