@@ -8,6 +8,7 @@ from roster.cli.forecast import backtest_command, forecast
 from roster.cli.generate import generate_data
 from roster.cli.serve import serve
 from roster.cli.simulate import simulate_command
+from roster.cli.solve import repair, solve
 from roster.cli.staff import staff
 from roster.cli.user import user_app
 from roster.cli.validate import validate
@@ -28,3 +29,5 @@ app.command("forecast")(forecast)
 app.command("backtest")(backtest_command)
 app.command("serve")(serve)
 app.add_typer(user_app, name="user")
+app.command("solve")(solve)
+app.command("repair")(repair)
