@@ -110,6 +110,7 @@ def shifts_figure(team: Team, roster: Roster) -> go.Figure:
                          category_orders={"agent": order})
     start = pd.Timestamp(roster.period.start)
     figure.update_xaxes(range=[start, start + timedelta(days=roster.period.days)])
+    figure.update_yaxes(autorange="reversed", title_text="")
     figure.update_layout(title=TITLES["shifts"], height=max(300, 18 * len(order) + 150),
                          legend_title_text="queue")
     return figure
