@@ -171,3 +171,15 @@ def test_rostering_the_staffing_headcount_meets_the_target() -> None:
     assert row["shortfall"] == 0
     assert row["projected_service_level"] == pytest.approx(need.service_level)
     assert row["projected_service_level"] >= queue.service_level
+
+
+def test_empty_roster_and_no_requirements() -> None:
+    import pandas as pd
+    empty = Roster(team="shop", period=cases.period())
+    kpis = compute_kpis(cases.team(), empty, pd.DataFrame(columns=["start", "queue", "agents"]))
+    assert (kpis.total.required_hours, kpis.total.scheduled_hours) == (0, 0)
+    assert kpis.total.coverage is None
+    assert kpis.cost.total_cost == 0
+    shares = {p.kind: p for p in kpis.preferences}
+    # only the four dated wishes in the period are judged; on a day off all hold
+    assert (shares["all"].judged, shares["all"].honoured) == (4, 4)
