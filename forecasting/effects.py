@@ -40,12 +40,15 @@ class Effects:
     kinds: dict[str, KindEffect] = field(default_factory=dict)
     name_scale: dict[tuple[str, str], float] = field(default_factory=dict)
     pre_hours: int = 24
-    post_hours: int = 72
+    post_hours: int = 24
+    shape_cv: float = 0.3
+    """Relative error of a learned excess besides the strength spread (few occurrences)."""
 
     def multiplier(self, hours: np.ndarray, occs: list[Occurrence]) -> tuple[np.ndarray,
                                                                               np.ndarray]:
-        """The product of learned event multipliers at `hours`, and the variance of the
-        log-strength of the events there (for the band). Unknown kinds contribute nothing."""
+        """The product of learned event multipliers at `hours`, and the variance of that
+        multiplier from the spread of past strengths of the kinds there (for the band).
+        Unknown kinds contribute nothing."""
         total = np.ones(len(hours))
         spread = np.zeros(len(hours))
         busy = inside_any(hours, occs)
@@ -60,7 +63,7 @@ class Effects:
             scale = self.name_scale.get((occ.kind, occ.name), 1.0)
             excess = effect.excess[bins[inside]]
             total[inside] *= np.maximum(0.0, 1.0 + scale * excess)
-            spread[inside] += (effect.scale_sd * scale * excess) ** 2
+            spread[inside] += (effect.scale_sd**2 + self.shape_cv**2) * (scale * excess) ** 2
         return total, spread
 
 

@@ -2,12 +2,13 @@
 
 Per queue:
 1. Hours inside event footprints, missing hours and anomalous days are set aside; the rest
-   give a centred hour-of-week profile (to measure events against) and a trailing one (the
-   recent level and weekly shape, used for the forecast).
+   give a centred hour-of-week profile (to measure events against) and a recent one
+   (level of the last weeks x weekly shape of the last eight weeks, used for the forecast).
 2. Event effects are learned per kind (shape over relative time) with a strength per
    occurrence; see `forecasting.effects`.
-3. The band is a gamma distribution whose variance `mu + phi mu^2 + (event spread)^2` is
-   calibrated on rolling-origin forecasts inside the history.
+3. The band is a gamma distribution with variance `mu + phi mu^2 + (event spread)^2`:
+   `phi` from rolling-origin forecasts inside the history, the event spread from how much
+   the strength of a kind varied between its past occurrences, times the baseline.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class EventProfileForecaster:
     def __init__(self, shape_weeks: int = 8, level_weeks: int = 2, max_weeks: int = 26,
                  radius_weeks: int = 4, decay: float = 0.9, pre_hours: int = 24,
                  post_hours: int = 24, shrink_hours: float = 0.5, name_prior: float = 0.25,
-                 zero_kinds: tuple[str, ...] = ZERO_KINDS,
+                 shape_cv: float = 0.3, zero_kinds: tuple[str, ...] = ZERO_KINDS,
                  promo_kinds: tuple[str, ...] = PROMO_KINDS, band_origins: int = 4,
                  band_horizon: int = 4 * HOURS_PER_WEEK, random_state: int | None = None):
         self.shape_weeks = shape_weeks
@@ -103,6 +104,7 @@ class EventProfileForecaster:
         self.post_hours = post_hours
         self.shrink_hours = shrink_hours
         self.name_prior = name_prior
+        self.shape_cv = shape_cv
         self.zero_kinds = zero_kinds
         self.promo_kinds = promo_kinds
         self.band_origins = band_origins
@@ -143,6 +145,7 @@ class EventProfileForecaster:
         usable = observed & ~(odd & ~in_event)
         effects = fit_effects(hours, values, baseline, usable, occs, self.pre_hours,
                               self.post_hours, self.shrink_hours, self.name_prior)
+        effects.shape_cv = self.shape_cv
         clean_values = np.where(clean, values, np.nan)
         profile = self._profile(week_matrix(clean_values))
         phi = self._dispersion(hours, np.where(usable, values, np.nan), clean_values, effects,
@@ -201,12 +204,12 @@ class EventProfileForecaster:
             model = self.models_[queue]
             mine = [o for o in occs if o.applies_to(queue)]
             self._warn_unknown_kinds(queue, grid, mine)
-            mean = model.profile[hour_of_week(grid)]
+            base = model.profile[hour_of_week(grid)]
             factor, spread = model.effects.multiplier(grid, mine)
-            mean = mean * factor
+            mean = base * factor
             closed = inside_kinds(grid, events, queue, self.zero_kinds)
             mean[closed] = 0.0
-            variance = mean + model.phi * mean**2 + spread * mean**2
+            variance = mean + model.phi * mean**2 + spread * base**2
             p10, p50, p90 = gamma_quantiles(mean, variance, (0.1, 0.5, 0.9))
             frames.append(pd.DataFrame({
                 "timestamp": to_timestamps(grid), "queue": queue, "forecast": mean,
