@@ -5,6 +5,8 @@ Nothing here touches the objective; `build_model` minimises the sum of all terms
 
 from __future__ import annotations
 
+import math
+
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, time
@@ -290,27 +292,28 @@ def _spread(ctx: Context, rule: str, counts: dict[int, cp_model.LinearExprT],
 
 
 def fairness_weekends(ctx: Context) -> list[Term]:
-    """Spread of weekends worked within each contract."""
+    """Spread of weekends worked within each contract (agents working in the period)."""
     groups = weekend_groups(ctx)
     if not groups:
         return []
     counts, eligible = {}, set()
     for a in ctx.agent_indices():
         counts[a] = sum(weekend_worked(ctx, a, g) for g in groups)
-        if not isinstance(counts[a], int) and ctx.team.contract_of(ctx.team.agents[a]).max_weekends:
+        works = any(ctx.day_options(a, d) for d in range(ctx.days))
+        if works and ctx.team.contract_of(ctx.team.agents[a]).max_weekends:
             eligible.add(a)
     return _spread(ctx, "fairness_weekends", counts, eligible)
 
 
 def fairness_late_shifts(ctx: Context) -> list[Term]:
-    """Spread of late shifts within each contract."""
+    """Spread of late shifts within each contract (agents working in the period who may)."""
     late = {name for name, t in ctx.team.settings.templates.items() if t.is_late()}
     counts, eligible = {}, set()
     for a in ctx.agent_indices():
-        indices = [i for d in range(ctx.days) for i in ctx.day_options(a, d)
-                   if ctx.option(i).template in late]
+        agent = ctx.team.agents[a]
         counts[a] = sum(ctx.template_on(a, d, t) for d in range(ctx.days) for t in late)
-        if indices:
+        works = any(ctx.day_options(a, d) for d in range(ctx.days))
+        if works and any(t.name in late for t in ctx.team.templates_of(agent)):
             eligible.add(a)
     return _spread(ctx, "fairness_late_shifts", counts, eligible)
 
@@ -356,9 +359,13 @@ def overtime_cost(ctx: Context) -> list[Term]:
             top = sum(p for p, _ in paid)
             if top <= contract.overtime_after_minutes:
                 continue
-            extra = ctx.model.new_int_var(0, top, f"overtime_{a}_{days[0]}")
-            ctx.model.add(extra >= sum(p * x for p, x in paid) - contract.overtime_after_minutes)
-            terms.append(Term("overtime_cost", extra, ctx.points("overtime_cost", per_minute),
+            # count overtime in units of g minutes (g divides every length) so the
+            # coefficient stays exact after rounding to integers
+            g = math.gcd(contract.overtime_after_minutes, *(p for p, _ in paid))
+            extra = ctx.model.new_int_var(0, top // g + 1, f"overtime_{a}_{days[0]}")
+            ctx.model.add(g * extra >= sum(p * x for p, x in paid)
+                          - contract.overtime_after_minutes)
+            terms.append(Term("overtime_cost", extra, ctx.points("overtime_cost", per_minute * g),
                               f"{ctx.team.agents[a].id} week {days[0] // 7 + 1}"))
     return terms
 
