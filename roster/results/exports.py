@@ -43,6 +43,7 @@ COVERAGE_CSV = "coverage.csv"
 KPIS_JSON = "kpis.json"
 CALENDARS = "calendars"
 REPORT_HTML = "report.html"
+OWN_OUTPUTS = frozenset({ROSTER_CSV, COVERAGE_CSV, KPIS_JSON, CALENDARS, REPORT_HTML})
 
 COVERAGE_COLUMNS = ["start", "queue", "required", "scheduled", "shortfall", "overstaffing",
                     "projected_service_level", "projected_asa_seconds"]
@@ -135,8 +136,9 @@ def write_outputs(out_dir: Path, team: Team, roster: Roster,
             write_report(staging / REPORT_HTML, team, roster, coverage, kpis)
         for name, content in (extra_files or {}).items():
             target = staging / name
-            if target.parent != staging or name in (CALENDARS,):
-                raise InputError(f"extra output file: expected a plain file name, got {name!r}")
+            if target.parent != staging or name in OWN_OUTPUTS or name.startswith("."):
+                raise InputError(f"extra output file: expected a plain file name other than "
+                                 f"{sorted(OWN_OUTPUTS)}, got {name!r}")
             if isinstance(content, bytes):
                 target.write_bytes(content)
             else:

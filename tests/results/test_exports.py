@@ -109,3 +109,11 @@ def test_out_must_not_be_a_file(tmp_path: Path, kpis: Kpis) -> None:
     target.write_text("x")
     with pytest.raises(InputError, match="--out: expected a folder, got the file"):
         write(target, kpis)
+
+
+@pytest.mark.parametrize("name", ["roster.csv", "calendars", "../x.txt", "sub/x.txt", ".hidden"])
+def test_extra_files_cannot_clash_or_escape(tmp_path: Path, kpis: Kpis, name: str) -> None:
+    from forecasting.validation import InputError
+    with pytest.raises(InputError, match="extra output file: expected a plain file name"):
+        write(tmp_path / "out", kpis, extra_files={name: "x"})
+    assert list(tmp_path.iterdir()) == []
