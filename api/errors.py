@@ -67,7 +67,7 @@ def describe(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     for item in errors:
         message = str(item.get("msg", "invalid"))
         message = message.removeprefix("Value error, ")
-        if "expected" not in message:
+        if not message.startswith("expected"):
             wanted = message.removeprefix("Input should be ").removeprefix("Input should ")
             if item.get("type") == "missing":
                 message = "expected a value, got nothing"

@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     environment: Literal["development", "production"] = "development"
     job_workers: int = Field(default=1, ge=1, le=8, description="solve jobs run at once")
-    solve_time_limit_seconds: float = Field(default=60, gt=0, le=3600)
+    solve_time_limit_seconds: float = Field(
+        default=60, gt=0, le=3600, description="the longest a solve or repair job may run")
 
     @field_validator("timezone")
     @classmethod

@@ -59,7 +59,8 @@ def approve(leave_id: RowId, request: Request, who: CurrentUser, session: Sessio
         if not touched:
             raise Conflict(f"leave request {leave_id} touches no published roster; nothing to "
                            "repair (approve it without repair)", field="repair")
-        limit = body.time_limit_seconds or request.app.state.settings.solve_time_limit_seconds
+        cap = request.app.state.settings.solve_time_limit_seconds
+        limit = min(body.time_limit_seconds or cap, cap)
         for roster_id in touched:
             series = session.get(SeriesRow, service.store.roster_row(session, roster_id)
                                  .series_id)

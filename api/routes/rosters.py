@@ -41,7 +41,8 @@ def start_solve(team_id: TeamId, body: SolveIn, request: Request, who: CurrentUs
     requirements = [r.model_dump(mode="json", exclude_none=True) for r in body.requirements]
     _check_requirements(team.settings, requirements)
     series.requirements = requirements
-    limit = body.time_limit_seconds or request.app.state.settings.solve_time_limit_seconds
+    cap = request.app.state.settings.solve_time_limit_seconds
+    limit = min(body.time_limit_seconds or cap, cap)
     job = jobs.create_job(session, who, team_id, "solve", series,
                           {"start": body.start.isoformat(), "days": days,
                            "time_limit_seconds": limit})
