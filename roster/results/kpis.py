@@ -20,7 +20,11 @@ from roster.domain import PreferenceKind, Requirement, Roster, Team
 from roster.results.coverage import coverage_frame, required_column, requirements_frame
 from roster.results.preferences import PreferenceOutcome, preference_outcomes
 from roster.results.service import Evaluate, project_service, weighted_mean
-from roster.results.workload import agent_weeks, fairness_counts
+from roster.results.workload import (
+    agent_weeks,
+    agents_outside_period_limits,
+    fairness_counts,
+)
 
 
 class Result(BaseModel):
@@ -103,6 +107,8 @@ class HoursKpis(Result):
     within_contract: int
     under_minutes: int = Field(description="minutes missing to weekly minima, summed")
     over_minutes: int = Field(description="minutes beyond weekly maxima, summed")
+    outside_period_limits: list[str] = Field(
+        default_factory=list, description="agents outside the contract's per-period minutes")
     weeks: list[AgentWeek]
 
 
@@ -199,7 +205,7 @@ def spread(measure: str, values: pd.Series) -> Spread:
                   mean=float(array.mean()))
 
 
-def hours_kpis(weeks: pd.DataFrame) -> HoursKpis:
+def hours_kpis(weeks: pd.DataFrame, outside_period: list[str]) -> HoursKpis:
     minima = pd.to_numeric(weeks["min_minutes"], errors="coerce").fillna(0)
     under = (minima - weeks["paid_minutes"]).clip(lower=0)
     over = (weeks["paid_minutes"] - weeks["max_minutes"]).clip(lower=0)
@@ -210,6 +216,7 @@ def hours_kpis(weeks: pd.DataFrame) -> HoursKpis:
             record["min_minutes"] = None
     return HoursKpis(agent_weeks=len(weeks), within_contract=int((weeks["status"] == "ok").sum()),
                      under_minutes=int(under.sum()), over_minutes=int(over.sum()),
+                     outside_period_limits=outside_period,
                      weeks=[AgentWeek.model_validate(r) for r in records])
 
 
@@ -248,4 +255,5 @@ def compute_kpis(team: Team, roster: Roster, requirements: pd.DataFrame | Sequen
         required_column=required_column(frame), queues=per_queue, total=total,
         preferences=preference_shares(outcomes),
         fairness=[spread(m, fairness[m]) for m in fairness.columns if m != "agent_id"],
-        hours=hours_kpis(weeks), cost=cost_kpis(team, weeks), solver=solver)
+        hours=hours_kpis(weeks, agents_outside_period_limits(team, roster)),
+        cost=cost_kpis(team, weeks), solver=solver)

@@ -36,6 +36,25 @@ def hours_status(paid_minutes: int, contract: Contract, full_week: bool) -> str:
     return "ok"
 
 
+def period_status(paid_minutes: int, contract: Contract) -> str:
+    """`under`, `over` or `ok` against the contract's per-period limits (if it has any)."""
+    if contract.max_minutes_per_period is not None and (
+            paid_minutes > contract.max_minutes_per_period):
+        return "over"
+    if contract.min_minutes_per_period is not None and (
+            paid_minutes < contract.min_minutes_per_period):
+        return "under"
+    return "ok"
+
+
+def agents_outside_period_limits(team: Team, roster: Roster) -> list[str]:
+    """Agents whose paid minutes over the whole period break the per-period limits."""
+    paid: dict[str, int] = defaultdict(int)
+    for shift in roster.shifts:
+        paid[shift.agent_id] += shift.paid_minutes
+    return [a.id for a in team.agents if period_status(paid[a.id], team.contract_of(a)) != "ok"]
+
+
 def overtime_minutes(paid_minutes: int, contract: Contract) -> int:
     """Minutes of the week paid at the overtime rate."""
     if contract.overtime_after_minutes is None:

@@ -183,3 +183,11 @@ def test_empty_roster_and_no_requirements() -> None:
     shares = {p.kind: p for p in kpis.preferences}
     # only the four dated wishes in the period are judged; on a day off all hold
     assert (shares["all"].judged, shares["all"].honoured) == (4, 4)
+
+
+def test_per_period_limits() -> None:
+    team = cases.team()
+    team.settings.contracts["full_time"].min_minutes_per_period = 481
+    team.settings.contracts["part_time"].max_minutes_per_period = 60
+    kpis = compute_kpis(team, cases.roster(), cases.requirements())
+    assert kpis.hours.outside_period_limits == ["A1", "A2"]
