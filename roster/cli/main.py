@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from roster.cli.bench import bench_app
 from roster.cli.forecast import backtest_command, forecast
 from roster.cli.generate import generate_data
 from roster.cli.serve import serve
@@ -31,3 +32,4 @@ app.command("serve")(serve)
 app.add_typer(user_app, name="user")
 app.command("solve")(solve)
 app.command("repair")(repair)
+app.add_typer(bench_app, name="bench")

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from roster.engine.demand import Demand, IntervalDemand, ShiftDemand
+from roster.engine.demand import Demand, ShiftDemand
 from roster.engine.model import RosterProblem, build_model
 from roster.engine.variables import Option, to_datetime
 

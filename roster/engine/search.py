@@ -23,8 +23,8 @@ from roster.domain import Roster
 from roster.engine.first_solution import greedy_options
 from roster.engine.lns import Incumbent, Lns, LnsStats
 from roster.engine.model import BuiltModel, RosterProblem, build_model
-from roster.engine.solve import Progress, extract_roster
 from roster.engine.rules_soft import same_shift
+from roster.engine.solve import Progress, extract_roster
 from roster.engine.weights import SCALE
 
 
