@@ -69,8 +69,7 @@ def service_level_figure(team: Team, coverage: pd.DataFrame) -> go.Figure:
             figure.add_hline(y=target.service_level, line_dash="dash", line_color=color,
                              annotation_text=f"{queue} target {target.service_level:.0%}")
     if not has_values:
-        figure.add_annotation(text="no projection: the requirements have no volume or the "
-                                   "staffing models are not available",
+        figure.add_annotation(text="no projection: the requirements have no volume column",
                               showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
     figure.update_layout(title=TITLES["service_level"], yaxis={"title": "service level",
                                                                 "tickformat": ".0%",

@@ -18,12 +18,10 @@ from roster.domain import Queue
 Evaluate = Callable[..., Any]
 
 
-def staffing_evaluate() -> Evaluate | None:
-    """`roster.staffing.evaluate` when the staffing models are installed, else None."""
-    try:
-        from roster.staffing import evaluate
-    except ImportError:
-        return None
+def staffing_evaluate() -> Evaluate:
+    """The staffing models' `roster.staffing.evaluate` (the default projection)."""
+    from roster.staffing import evaluate
+
     return evaluate
 
 
@@ -49,8 +47,9 @@ def project_service(coverage: pd.DataFrame, queues: Mapping[str, Queue], interva
     """`coverage` with `projected_service_level` and `projected_asa_seconds` per row.
 
     The promotion load applies where `promo` is true or the frame's `promo` column is. NaN
-    where the queue is unknown to the settings, the frame has no `volume`, or no staffing
-    model is available; an infinite wait (no agent for a positive volume) is NaN too.
+    where the queue is unknown to the settings or the frame has no `volume`; an infinite
+    wait (no agent for a positive volume) is NaN too. `evaluate` defaults to the staffing
+    models' and may be replaced (e.g. by a simulation) with the same signature.
     """
     evaluate = evaluate or staffing_evaluate()
     frame = coverage.copy()
@@ -62,7 +61,7 @@ def project_service(coverage: pd.DataFrame, queues: Mapping[str, Queue], interva
     for name, volume, rostered, busy in zip(frame["queue"], volumes, frame["scheduled"],
                                             promos, strict=True):
         queue = queues.get(name)
-        if evaluate is None or queue is None or not math.isfinite(volume):
+        if queue is None or not math.isfinite(volume):
             levels.append(math.nan)
             waits.append(math.nan)
             continue
