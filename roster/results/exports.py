@@ -4,7 +4,7 @@
 OUT/
   roster.csv      one row per shift (see roster_csv.py)
   coverage.csv    start,queue,required,scheduled,shortfall,overstaffing,
-                  projected_service_level,projected_asa_seconds[,volume]
+                  projected_service_level,projected_asa_seconds[,volume][,promo]
   kpis.json       the Kpis model
   calendars/      one <agent_id>.ics per agent
   report.html     self-contained plotly report
@@ -60,8 +60,9 @@ def _number(value: float, digits: int) -> str:
 
 def write_coverage_csv(path: Path, coverage: pd.DataFrame) -> None:
     """`coverage.csv`: one row per interval and queue; unknown projections left empty."""
-    has_volume = "volume" in coverage.columns
-    header = COVERAGE_COLUMNS + (["volume"] if has_volume else [])
+    has_volume, has_promo = "volume" in coverage.columns, "promo" in coverage.columns
+    header = COVERAGE_COLUMNS + (["volume"] if has_volume else []) + (
+        ["promo"] if has_promo else [])
     rows = []
     for record in coverage.to_dict("records"):
         row = [format_timestamp(record["start"]), record["queue"], int(record["required"]),
@@ -70,6 +71,8 @@ def write_coverage_csv(path: Path, coverage: pd.DataFrame) -> None:
                _number(record.get("projected_asa_seconds", math.nan), 1)]
         if has_volume:
             row.append(_number(record["volume"], 3))
+        if has_promo:
+            row.append("true" if record["promo"] else "false")
         rows.append(row)
     write_csv(path, header, rows, bom=False)
 

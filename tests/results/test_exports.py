@@ -117,3 +117,16 @@ def test_extra_files_cannot_clash_or_escape(tmp_path: Path, kpis: Kpis, name: st
     with pytest.raises(InputError, match="extra output file: expected a plain file name"):
         write(tmp_path / "out", kpis, extra_files={name: "x"})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_coverage_csv_carries_volume_and_promo(tmp_path: Path) -> None:
+    requirements = cases.requirements().assign(volume=12.5, promo=True)
+    kpis = compute_kpis(cases.team(), cases.roster(), requirements)
+    write_outputs(tmp_path / "out", cases.team(), cases.roster(), requirements, kpis,
+                  report=False)
+    lines = (tmp_path / "out" / "coverage.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].endswith(",projected_asa_seconds,volume,promo")
+    assert lines[1] == "2026-11-28 00:00,presale,0,0,0,0,1,0,0,false"
+    row = next(line for line in lines if line.startswith("2026-11-28 12:00,presale"))
+    assert row == "2026-11-28 12:00,presale,1,0,1,0,0,,12.5,true"
+    assert not (tmp_path / "out" / "report.html").exists()
