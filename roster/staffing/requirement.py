@@ -98,18 +98,22 @@ def hourly_volumes(
     else:
         starts = pd.to_datetime(raw_starts.astype(str).str.strip(), errors="coerce",
                                 format="ISO8601")
-    for row, (stamp, raw) in enumerate(zip(starts, forecast["timestamp"], strict=True)):
-        if pd.isna(stamp):
-            raise InputError(f"{label}:{_row(forecast, row)}: timestamp: expected "
-                             f"YYYY-MM-DD HH:MM, got {raw!r}")
-        if stamp.minute or stamp.second:
-            raise InputError(f"{label}:{_row(forecast, row)}: timestamp: expected an hourly "
-                             f"timestamp (HH:00), got {raw!r}")
+    missing = np.flatnonzero(starts.isna().to_numpy())
+    if missing.size:
+        row = int(missing[0])
+        raise InputError(f"{label}:{_row(forecast, row)}: timestamp: expected "
+                         f"YYYY-MM-DD HH:MM, got {_plain(forecast['timestamp'].iloc[row])!r}")
+    off_hour = np.flatnonzero(((starts.dt.minute != 0) | (starts.dt.second != 0)).to_numpy())
+    if off_hour.size:
+        row = int(off_hour[0])
+        raise InputError(f"{label}:{_row(forecast, row)}: timestamp: expected an hourly "
+                         f"timestamp (HH:00), got {_plain(forecast['timestamp'].iloc[row])!r}")
     volume = pd.to_numeric(forecast[quantile], errors="coerce")
-    for row, (value, raw) in enumerate(zip(volume, forecast[quantile], strict=True)):
-        if not np.isfinite(value) or value < 0:
-            raise InputError(f"{label}:{_row(forecast, row)}: {quantile}: expected a number "
-                             f"of contacts >= 0, got {raw!r}")
+    bad = np.flatnonzero(~(np.isfinite(volume.to_numpy(float)) & (volume.to_numpy(float) >= 0)))
+    if bad.size:
+        row = int(bad[0])
+        raise InputError(f"{label}:{_row(forecast, row)}: {quantile}: expected a number "
+                         f"of contacts >= 0, got {_plain(forecast[quantile].iloc[row])!r}")
     names = _queue_names(forecast, queues, label)
     promo = _promo_flags(forecast, label)
     frame = pd.DataFrame({"start": starts.to_numpy(), "queue": names, "volume": volume.to_numpy(),
@@ -166,10 +170,11 @@ def _queue_names(forecast: pd.DataFrame, queues: dict[str, Queue], label: str) -
                              f"apart, got columns {list(forecast.columns)}")
         return np.full(len(forecast), next(iter(queues)), dtype=object)
     names = forecast["queue"].astype(str).to_numpy(dtype=object)
-    for row, name in enumerate(names):
-        if name not in queues:
-            raise InputError(f"{label}:{_row(forecast, row)}: queue: expected one of "
-                             f"{sorted(queues)}, got {name!r}")
+    unknown = np.flatnonzero(~np.isin(names, list(queues)))
+    if unknown.size:
+        row = int(unknown[0])
+        raise InputError(f"{label}:{_row(forecast, row)}: queue: expected one of "
+                         f"{sorted(queues)}, got {names[row]!r}")
     return names
 
 
@@ -186,6 +191,12 @@ def _promo_flags(forecast: pd.DataFrame, label: str) -> np.ndarray:
             raise InputError(f"{label}:{_row(forecast, row)}: promo: expected true or "
                              f"false, got {value!r}")
     return np.array(flags, bool)
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as the plain Python value, so messages show `-1.0`, not `np.float64`."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
 
 
 def _row(forecast: pd.DataFrame, position: int) -> object:

@@ -73,8 +73,10 @@ CHAT = Queue(name="chat", aht_seconds=240, service_level=0.8, answer_within_seco
 def test_more_agents_raise_service_level_and_cut_abandonment(volume, patience, agents):
     queue = CHAT.model_copy(update={"patience_seconds": patience})
     now, more = evaluate(queue, volume, 60, agents), evaluate(queue, volume, 60, agents + 1)
-    assert more.service_level >= now.service_level - 1e-12
-    assert more.abandon_probability <= now.abandon_probability + 1e-12
+    # 1e-9: the service level is 1 - P(abandon) - P(answered late), a difference of
+    # probabilities computed in log space, exact to about 1e-11.
+    assert more.service_level >= now.service_level - 1e-9
+    assert more.abandon_probability <= now.abandon_probability + 1e-9
 
 
 def test_required_agents_meets_the_abandonment_and_asa_ceilings():

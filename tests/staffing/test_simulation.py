@@ -7,7 +7,9 @@ for 80% within 20 s, so the grid covers realistic operating points.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from scipy import stats
 
 from roster.domain import Queue
 from roster.staffing import evaluate, required_agents
@@ -21,17 +23,31 @@ def _queue(patience: float | None) -> Queue:
                  answer_within_seconds=20, patience_seconds=patience)
 
 
-def _agree(load: float, patience: float | None, hours: float, replications: int = 30) -> None:
+def _comparisons(load: float, patience: float | None, hours: float,
+                 replications: int = 30) -> list[tuple[str, float, list[float]]]:
+    """(measure, analytic value, simulated per-replication values) for one stationary case."""
     queue = _queue(patience)
     volume = load * 3600 / AHT
     agents = required_agents(queue, volume, 60).agents
     expected = evaluate(queue, volume, 60, agents)
     result = simulate(stationary(load, agents, AHT, 20, patience_seconds=patience, hours=hours),
                       replications=replications, seed=int(load * 10) + (patience is not None))
-    assert result.service_level.contains(expected.service_level), (agents, result)
-    assert result.asa_seconds.contains(expected.asa_seconds), (agents, result)
+    pairs = [("service_level", expected.service_level), ("asa_seconds", expected.asa_seconds)]
     if patience is not None:
-        assert result.abandon_probability.contains(expected.abandon_probability), result
+        pairs.append(("abandon_probability", expected.abandon_probability))
+    return [(f"{load:g} Erlangs {'A' if patience else 'C'} {name}", value,
+             result.per_replication[name]) for name, value in pairs]
+
+
+def _inside(value: float, sample: list[float], level: float) -> bool:
+    data = np.asarray(sample, float)
+    half = stats.t.ppf(0.5 + level / 2, data.size - 1) * data.std(ddof=1) / np.sqrt(data.size)
+    return bool(abs(data.mean() - value) <= half)
+
+
+def _agree(load: float, patience: float | None, hours: float) -> None:
+    for label, value, sample in _comparisons(load, patience, hours):
+        assert _inside(value, sample, 0.95), (label, value, np.mean(sample))
 
 
 @pytest.mark.parametrize("load", [1.0, 5.0])
@@ -45,10 +61,22 @@ def test_erlang_a_small_loads_within_the_simulated_ci(load):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("load", [2.0, 10.0, 20.0, 50.0, 100.0, 200.0])
-@pytest.mark.parametrize("patience", [None, 120.0])
-def test_grid_of_loads_within_the_simulated_ci(load, patience):
-    _agree(load, patience, hours=3 if load >= 50 else 6)
+def test_grid_of_loads_1_to_200_erlangs_agrees_with_simulation():
+    # 12 cases, 30 comparisons. At 95% coverage about 1.5 comparisons fall outside the CI by
+    # chance (4 or more: under 5%); a biased model would miss many, and by more than the
+    # 99.9% interval. Measured with these seeds: 1 outside the 95% CI (Erlang A, 100 Erlangs,
+    # service level 0.8846 against a simulated 0.8971, CI 0.8851-0.9091), none outside 99.9%.
+    comparisons = [c for load in (2.0, 10.0, 20.0, 50.0, 100.0, 200.0)
+                   for patience in (None, 120.0)
+                   for c in _comparisons(load, patience, hours=3 if load >= 50 else 6)]
+    outside_95 = [(label, value) for label, value, sample in comparisons
+                  if not _inside(value, sample, 0.95)]
+    outside_999 = [(label, value) for label, value, sample in comparisons
+                   if not _inside(value, sample, 0.999)]
+    assert len(comparisons) == 30
+    assert len(outside_95) <= 3, outside_95
+    assert outside_999 == [], outside_999
+    print(f"outside the 95% CI: {outside_95}")
 
 
 def test_same_seed_same_result():
