@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from roster.domain import Leave, LeaveType, Roster, Shift, Team
+from roster.domain import Leave, LeaveType, Roster, RuleSetting, Shift, Team
 from roster.engine.demand import Demand, IntervalDemand, ShiftDemand
-from roster.engine.model import RosterProblem
+from roster.engine.model import RosterProblem, build_model
 from roster.engine.solve import RosterSolver, SolveOptions, SolveResult
 
 ChangeKind = Literal["leave", "sick", "leaving"]
@@ -168,13 +168,20 @@ def residual_demands(team: Team, published: Roster, demands: list[Demand], fixed
 def repair_roster(team: Team, published: Roster, changes: list[RosterChange],
                   demands: list[Demand], options: SolveOptions | None = None,
                   neighbours: int = 30, freeze_before: date | None = None,
-                  previous: Roster | None = None) -> RepairResult:
+                  previous: Roster | None = None,
+                  stability_weight: float = 1000) -> RepairResult:
     """Repair `published` after `changes`, changing as few shifts as possible.
 
+    Each changed shift costs `stability_weight` points (unless settings set `stability`),
+    more than ten agent-hours of shortfall, so only needed changes are made.
     `freeze_before` (default: the first changed day) keeps earlier shifts as published.
     """
     options = options or SolveOptions(time_limit=10)
     changed_team = apply_changes(team, changes)
+    rules = dict(changed_team.settings.rules)
+    if rules.get("stability") is None or rules["stability"].weight is None:
+        rules["stability"] = RuleSetting(weight=stability_weight)
+        changed_team.settings.rules = rules
     period = published.period
     first = min(c.start.date() for c in changes)
     freeze = freeze_before or first
@@ -194,11 +201,21 @@ def repair_roster(team: Team, published: Roster, changes: list[RosterChange],
     problem = RosterProblem(changed_team, period,
                             residual_demands(changed_team, published, demands, fixed_ids),
                             previous=previous, pinned=pinned, reference=published, agents=free)
+    built = build_model(problem)
+    ctx = built.context
+    working = {(s.agent_id, s.date) for s in published.shifts}
+    for a in free:
+        agent_id = changed_team.agents[a].id
+        for d in range(min(period.days, max(0, (freeze - period.start).days))):
+            if (agent_id, ctx.date_of(d)) not in working:
+                for i in ctx.day_options(a, d):
+                    ctx.model.add(ctx.lits[i] == 0)
     keep = Roster(team=published.team, period=period, version=published.version,
-                  shifts=[s for s in published.shifts if s.agent_id in free_ids])
+                  shifts=[s for s in published.shifts if s.agent_id in free_ids and not (
+                      s.agent_id in changed_ids and s.date in affected_days)])
     result = RosterSolver(problem, SolveOptions(
         time_limit=options.time_limit, workers=options.workers, seed=options.seed, hint=keep,
-        log=options.log)).solve()
+        log=options.log), built=built).solve()
     if result.roster is None:
         return RepairResult(changed_team, None, [], result, sorted(free_ids))
     shifts = [s for s in published.shifts if s.agent_id in fixed_ids] + result.roster.shifts

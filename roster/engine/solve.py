@@ -31,6 +31,8 @@ class SolveOptions:
     hint: Roster | None = None
     log: bool = False
     relative_gap: float = 0.0
+    warm_start: bool = False
+    """Without a hint, first build a roster agent by agent (first_solution) and hint it."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ class RosterSolver:
         self.built = built
         if self.options.hint is not None:
             add_hint(built, self.options.hint)
+        elif self.options.warm_start:
+            _hint_first_roster(built, self.problem, started + 0.4 * self.options.time_limit)
         solver = self._solver
         params = solver.parameters
         params.max_time_in_seconds = max(0.01, self.options.time_limit
@@ -146,6 +150,17 @@ def solve_roster(problem: RosterProblem, options: SolveOptions | None = None,
                  on_progress: Callable[[Progress], None] | None = None) -> SolveResult:
     """Build and solve `problem`; the best roster found within the time limit."""
     return RosterSolver(problem, options).solve(on_progress)
+
+
+def _hint_first_roster(built: BuiltModel, problem: RosterProblem, deadline: float) -> None:
+    """Hint an agent-by-agent first roster (see first_solution) built before `deadline`."""
+    from roster.engine.first_solution import greedy_options
+
+    chosen, _ = greedy_options(problem, seconds_per_agent=0.5, deadline=deadline)
+    picked = set(chosen)
+    ctx = built.context
+    for i, option in enumerate(ctx.options.options):
+        ctx.model.add_hint(ctx.lits[i], 1 if option in picked else 0)
 
 
 def add_hint(built: BuiltModel, roster: Roster) -> int:
