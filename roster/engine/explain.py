@@ -230,7 +230,8 @@ def explain_shortfalls(team: Team, roster: Roster, demands: list[IntervalDemand]
                 reasons["day off: at the contract's weekly limit"] += 1
             else:
                 reasons["day off: rest, consecutive-day rules or cost"] += 1
-        text = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items(), key=lambda x: (-x[1], x[0])))
+        ranked = sorted(reasons.items(), key=lambda x: (-x[1], x[0]))
+        text = ", ".join(f"{n} {r}" for r, n in ranked)
         out.append(ShortReason(
             demand.start, demand.queue, demand.agents, working, dict(reasons),
             f"{demand.start:%a %Y-%m-%d %H:%M} {demand.queue}: {working} of {demand.agents} "

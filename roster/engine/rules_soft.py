@@ -6,7 +6,6 @@ Nothing here touches the objective; `build_model` minimises the sum of all terms
 from __future__ import annotations
 
 import math
-
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, time
