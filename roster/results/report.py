@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import itertools
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -80,10 +80,10 @@ def service_level_figure(team: Team, coverage: pd.DataFrame) -> go.Figure:
 def shift_pieces(shift: Shift) -> list[tuple[pd.Timestamp, pd.Timestamp, str]]:
     """The shift cut where its queue changes or a break starts: (start, end, queue or break)."""
     cuts = {shift.start, shift.end}
-    for part in [*shift.breaks, *shift.segments]:
-        cuts.update((part.start, part.end))
+    cuts.update(moment for b in shift.breaks for moment in (b.start, b.end))
+    cuts.update(moment for s in shift.segments for moment in (s.start, s.end))
     ordered = sorted(cuts)
-    pieces = []
+    pieces: list[tuple[datetime, datetime, str]] = []
     for first, last in itertools.pairwise(ordered):
         what = shift.queue_at(first) or BREAK
         if pieces and pieces[-1][2] == what and pieces[-1][1] == first:
