@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from forecasting.bands import DEFAULT_PHI, calibrate_scale, moment_phi
 from forecasting.calendar import (
     HOURS_PER_WEEK,
     PROMO_KINDS,
@@ -34,6 +35,7 @@ from forecasting.calendar import (
     week_start,
 )
 from forecasting.effects import Effects, fit_effects
+from forecasting.monthly import day_of_month, day_of_month_factors
 from forecasting.profile import anomalous_days, centered_profile, level_profile, week_matrix
 from forecasting.validation import InputError
 
@@ -55,6 +57,8 @@ class QueueModel:
     phi: float
     last_hour: int
     observed_hours: int
+    month: np.ndarray
+    band_scale: float = 1.0
 
 
 def check_history(history: pd.DataFrame) -> None:
@@ -94,7 +98,9 @@ class EventProfileForecaster:
                  post_hours: int = 24, shrink_hours: float = 0.5, name_prior: float = 0.25,
                  shape_cv: float = 0.3, zero_kinds: tuple[str, ...] = ZERO_KINDS,
                  promo_kinds: tuple[str, ...] = PROMO_KINDS, band_origins: int = 4,
-                 band_horizon: int = 4 * HOURS_PER_WEEK, random_state: int | None = None):
+                 band_horizon: int = 4 * HOURS_PER_WEEK, month_cycle: bool = True,
+                 calibrate_band: bool = True,
+                 random_state: int | None = None):
         self.shape_weeks = shape_weeks
         self.level_weeks = level_weeks
         self.max_weeks = max_weeks
@@ -109,6 +115,8 @@ class EventProfileForecaster:
         self.promo_kinds = promo_kinds
         self.band_origins = band_origins
         self.band_horizon = band_horizon
+        self.month_cycle = month_cycle
+        self.calibrate_band = calibrate_band
         self.random_state = random_state
 
     def fit(self, history: pd.DataFrame, events: pd.DataFrame | None = None
@@ -142,15 +150,19 @@ class EventProfileForecaster:
         odd = anomalous_days(values, baseline, candidates)
         clean = candidates & ~odd
         baseline = self._centered(values, clean)
+        month = (day_of_month_factors(hours, values, baseline, clean) if self.month_cycle
+                 else np.ones(31))
+        monthly = month[day_of_month(hours)]
+        baseline = baseline * monthly
         usable = observed & ~(odd & ~in_event)
         effects = fit_effects(hours, values, baseline, usable, occs, self.pre_hours,
                               self.post_hours, self.shrink_hours, self.name_prior)
         effects.shape_cv = self.shape_cv
-        clean_values = np.where(clean, values, np.nan)
+        clean_values = np.where(clean, values / monthly, np.nan)
         profile = self._profile(week_matrix(clean_values))
-        phi = self._dispersion(hours, np.where(usable, values, np.nan), clean_values, effects,
-                               occs)
-        return QueueModel(profile, effects, phi, last, int(observed.sum()))
+        phi, band_scale = self._dispersion(hours, np.where(usable, values, np.nan),
+                                           clean_values, effects, occs, monthly)
+        return QueueModel(profile, effects, phi, last, int(observed.sum()), month, band_scale)
 
     def _profile(self, weeks: np.ndarray) -> np.ndarray:
         return level_profile(weeks, self.shape_weeks, self.level_weeks, self.max_weeks,
@@ -161,28 +173,31 @@ class EventProfileForecaster:
         return centered_profile(weeks, self.radius_weeks).ravel()[: len(values)]
 
     def _dispersion(self, hours: np.ndarray, values: np.ndarray, clean: np.ndarray,
-                    effects: Effects, occs: list[Occurrence]) -> float:
-        """phi in var = mu + phi mu^2, from forecasts at past origins (profile from the
-        clean hours before the origin, times the event effects) against every usable hour
-        after it, so unlisted disturbances widen the band too."""
-        num = den = 0.0
+                    effects: Effects, occs: list[Occurrence], monthly: np.ndarray
+                    ) -> tuple[float, float]:
+        """(phi, band scale) from forecasts at past origins (profile from the clean hours
+        before the origin, times the event effects) against every usable hour after it, so
+        unlisted disturbances widen the band too; see `forecasting.bands`."""
+        actuals, means, spreads = [], [], []
         end = len(hours)
         for j in range(1, self.band_origins + 1):
             origin = end - j * self.band_horizon
             if origin < 2 * HOURS_PER_WEEK:
                 break
-            weeks = week_matrix(clean[:origin])
-            profile = self._profile(weeks)
+            profile = self._profile(week_matrix(clean[:origin]))
             window = slice(origin, min(end, origin + self.band_horizon))
-            actual = values[window]
-            factor, _spread = effects.multiplier(hours[window], occs)
-            mean = profile[hour_of_week(hours[window])] * factor
-            ok = ~np.isnan(actual)
-            num += float(np.sum((actual[ok] - mean[ok]) ** 2 - mean[ok]))
-            den += float(np.sum(mean[ok] ** 2))
-        if den <= 0:
-            return 0.05
-        return max(0.002, num / den)
+            factor, spread = effects.multiplier(hours[window], occs)
+            base = profile[hour_of_week(hours[window])] * monthly[window]
+            actuals.append(values[window])
+            means.append(base * factor)
+            spreads.append(spread * base**2)
+        if not actuals:
+            return DEFAULT_PHI, 1.0
+        actual, mean, spread = (np.concatenate(x) for x in (actuals, means, spreads))
+        phi = moment_phi(actual, mean)
+        if not self.calibrate_band:
+            return phi, 1.0
+        return phi, calibrate_scale(actual, mean, phi * mean**2 + spread)
 
     def predict(self, start: pd.Timestamp | str, hours: int,
                 events: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -204,12 +219,12 @@ class EventProfileForecaster:
             model = self.models_[queue]
             mine = [o for o in occs if o.applies_to(queue)]
             self._warn_unknown_kinds(queue, grid, mine)
-            base = model.profile[hour_of_week(grid)]
+            base = model.profile[hour_of_week(grid)] * model.month[day_of_month(grid)]
             factor, spread = model.effects.multiplier(grid, mine)
             mean = base * factor
             closed = inside_kinds(grid, events, queue, self.zero_kinds)
             mean[closed] = 0.0
-            variance = mean + model.phi * mean**2 + spread * base**2
+            variance = mean + model.band_scale * (model.phi * mean**2 + spread * base**2)
             p10, p50, p90 = gamma_quantiles(mean, variance, (0.1, 0.5, 0.9))
             frames.append(pd.DataFrame({
                 "timestamp": to_timestamps(grid), "queue": queue, "forecast": mean,
