@@ -63,7 +63,8 @@ def rosters_and_requirements(draw: st.DrawFn) -> tuple[Roster, pd.DataFrame]:
     roster = draw(rosters())
     starts = roster.period.interval_starts()
     rows = draw(st.lists(st.tuples(st.sampled_from(starts), st.sampled_from(QUEUES),
-                                   st.integers(0, 5), st.floats(0, 200)), max_size=30,
+                                   st.integers(0, 5), st.floats(0, 200, allow_subnormal=False)),
+                         max_size=30,
                          unique_by=lambda r: (r[0], r[1])))
     return roster, pd.DataFrame(rows, columns=["start", "queue", "agents", "volume"])
 
