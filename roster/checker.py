@@ -12,7 +12,9 @@ a rule the model gets wrong shows up here. Semantics (the model follows the same
   team's setting;
 - `*_per_week` minutes and days in each full 7-day block from the period start (a trailing
   partial block only against the maxima); per-period minutes, weekends and per-template
-  counts over the whole period;
+  counts over the whole period; minimums are lowered pro rata for whole days of approved
+  leave (any type but `unavailable`) and days outside employment:
+  floor(minimum x days present / days);
 - consecutive working days at most the max, joined with the previous roster's trailing run;
   runs of working days and of days off at least their minimum, except a run touching the
   period end, or the period start when no previous roster is given;
@@ -26,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from roster.domain import Agent, Contract, Roster, Shift, Team
+from roster.domain import Agent, Contract, Roster, Shift, Team, absent_days, prorated_minimum
 from roster.domain.base import minutes_of_day
 
 
@@ -75,7 +77,7 @@ def _agent_violations(team: Team, roster: Roster, agent: Agent, shifts: list[Shi
     found: list[Violation] = []
     for shift in shifts:
         found += check_shift(team, roster, agent, shift)
-    found += _workload(roster, agent, contract, shifts)
+    found += _workload(team, roster, agent, contract, shifts)
     found += _sequences(roster, agent, contract, shifts, earlier, has_previous)
     found += _rest_and_successions(team, agent, contract, [*earlier, *shifts])
     return found
@@ -156,7 +158,7 @@ def _break_violations(agent: Agent, shift: Shift, template, grid: int) -> list[V
     return [Violation(agent.id, shift.date, "break", p) for p in problems]
 
 
-def _workload(roster: Roster, agent: Agent, contract: Contract,
+def _workload(team: Team, roster: Roster, agent: Agent, contract: Contract,
               shifts: list[Shift]) -> list[Violation]:
     """Minutes and days per week block and per period, weekends, per-template counts."""
     period = roster.period
@@ -168,31 +170,36 @@ def _workload(roster: Roster, agent: Agent, contract: Contract,
         minutes = sum(s.paid_minutes for s in inside)
         days = len(inside)
         full = length == 7
+        away = absent_days(team, agent, [first + timedelta(days=d) for d in range(length)])
+        min_minutes = prorated_minimum(contract.min_minutes_per_week, 7, away)
+        min_days = prorated_minimum(contract.min_days_per_week, 7, away)
         if minutes > contract.max_minutes_per_week:
             found.append(Violation(agent.id, first, "minutes_per_week",
                                    f"{minutes} paid minutes in the week from {first}, at most "
                                    f"{contract.max_minutes_per_week}"))
-        if full and minutes < contract.min_minutes_per_week:
+        if full and minutes < min_minutes:
             found.append(Violation(agent.id, first, "minutes_per_week",
                                    f"{minutes} paid minutes in the week from {first}, at least "
-                                   f"{contract.min_minutes_per_week}"))
+                                   f"{min_minutes}"))
         if days > contract.max_days_per_week:
             found.append(Violation(agent.id, first, "days_per_week",
                                    f"{days} working days in the week from {first}, at most "
                                    f"{contract.max_days_per_week}"))
-        if full and days < contract.min_days_per_week:
+        if full and days < min_days:
             found.append(Violation(agent.id, first, "days_per_week",
                                    f"{days} working days in the week from {first}, at least "
-                                   f"{contract.min_days_per_week}"))
+                                   f"{min_days}"))
     total = sum(s.paid_minutes for s in shifts)
+    away = absent_days(team, agent, period.dates())
     if contract.max_minutes_per_period is not None and total > contract.max_minutes_per_period:
         found.append(Violation(agent.id, None, "minutes_per_period",
                                f"{total} paid minutes in the period, at most "
                                f"{contract.max_minutes_per_period}"))
-    if contract.min_minutes_per_period is not None and total < contract.min_minutes_per_period:
-        found.append(Violation(agent.id, None, "minutes_per_period",
-                               f"{total} paid minutes in the period, at least "
-                               f"{contract.min_minutes_per_period}"))
+    if contract.min_minutes_per_period is not None:
+        least = prorated_minimum(contract.min_minutes_per_period, period.days, away)
+        if total < least:
+            found.append(Violation(agent.id, None, "minutes_per_period",
+                                   f"{total} paid minutes in the period, at least {least}"))
     worked = {s.date for s in shifts}
     weekends = sum(any(day in worked for day in group) for group in period.weekends())
     if weekends > contract.max_weekends:

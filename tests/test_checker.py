@@ -204,3 +204,28 @@ def test_valid_shifts_only_break_workload_rules(picks: list[tuple[str, int, int]
                    "unknown_agent", "period"}
     roster = Roster(team="t1", period=PERIOD, shifts=shifts)
     assert not [v for v in check_roster(team, roster) if v.rule in shift_rules]
+
+
+def test_weekly_minimums_are_lowered_pro_rata_for_whole_days_of_leave(team: Team) -> None:
+    # A2 is on sick leave all Tuesday: minimum 960 x 6/7 = 822 minutes; one shift is short.
+    shifts = [make("A2", 2, "early", 8, queue="aftersale")]
+    assert rules(team, shifts, agent="A2") == [
+        "A2 2026-11-23 [minutes_per_week]: 480 paid minutes in the week from 2026-11-23, "
+        "at least 822",
+    ]
+    # An `unavailable` day (a fixed day off) does not lower the minimum.
+    data = team.model_dump()
+    data["leave"][0]["type"] = "unavailable"
+    fixed = Team.model_validate(data)
+    assert rules(fixed, shifts, agent="A2") == [
+        "A2 2026-11-23 [minutes_per_week]: 480 paid minutes in the week from 2026-11-23, "
+        "at least 960",
+    ]
+
+
+def test_employment_dates_lower_minimums_too(team: Team) -> None:
+    # A3 starts on Wednesday: 5 of 7 days, minimum 960 x 5/7 = 685 minutes.
+    assert rules(team, [make("A3", 2, "early", 8)], agent="A3") == [
+        "A3 2026-11-23 [minutes_per_week]: 480 paid minutes in the week from 2026-11-23, "
+        "at least 685",
+    ]

@@ -12,7 +12,15 @@ from roster.domain.requests import (
     SwapRequest,
     SwapStatus,
 )
-from roster.domain.scenario import Reference, RuleSetting, Team, TeamSettings, team_problems
+from roster.domain.scenario import (
+    Reference,
+    RuleSetting,
+    Team,
+    TeamSettings,
+    absent_days,
+    prorated_minimum,
+    team_problems,
+)
 from roster.domain.schedule import (
     Break,
     PlanningPeriod,
@@ -36,5 +44,6 @@ __all__ = [
     "DomainModel", "Leave", "LeaveStatus", "LeaveType", "MealBreak", "PlanningPeriod",
     "Preference", "PreferenceKind", "Queue", "Reference", "Requirement", "Roster",
     "RuleSetting", "Segment", "Shift", "ShiftRef", "ShiftTemplate", "SwapRequest",
-    "SwapStatus", "Team", "TeamSettings", "parse_clock", "team_problems",
+    "SwapStatus", "Team", "TeamSettings", "absent_days", "parse_clock", "prorated_minimum",
+    "team_problems",
 ]

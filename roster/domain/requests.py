@@ -12,10 +12,13 @@ from roster.domain.base import Clock, DomainModel, Identifier, Weight, parse_clo
 
 
 class LeaveType(StrEnum):
+    """Kinds of absence. All but `unavailable` lower the contract's minimums pro rata."""
+
     ANNUAL = "annual"
     SICK = "sick"
     PERSONAL = "personal"
     TRAINING = "training"
+    UNAVAILABLE = "unavailable"
 
 
 class LeaveStatus(StrEnum):
@@ -46,6 +49,11 @@ class Leave(DomainModel):
     def blocks_work(self) -> bool:
         """Approved leave keeps the agent off the roster."""
         return self.status == LeaveStatus.APPROVED
+
+    @property
+    def lowers_minimums(self) -> bool:
+        """Approved absence (not a plain `unavailable` day) lowers weekly minimums pro rata."""
+        return self.blocks_work and self.type != LeaveType.UNAVAILABLE
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
         """Whether this leave intersects [start, end)."""

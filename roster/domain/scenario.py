@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -129,6 +130,25 @@ class Team(DomainModel):
         """Templates the agent's contract allows (all when it lists none)."""
         allowed = self.contract_of(agent).allowed_templates
         return [t for name, t in self.settings.templates.items() if not allowed or name in allowed]
+
+
+def absent_days(team: Team, agent: Agent, days: list[date]) -> int:
+    """Days of `days` the agent is away all day: approved paid leave or outside employment."""
+    absent = 0
+    for day in days:
+        start = datetime.combine(day, time())
+        end = start + timedelta(days=1)
+        outside = (agent.start_date is not None and day < agent.start_date) or (
+            agent.end_date is not None and day > agent.end_date)
+        on_leave = any(x.agent_id == agent.id and x.lowers_minimums and x.start <= start
+                       and x.end >= end for x in team.leave)
+        absent += outside or on_leave
+    return absent
+
+
+def prorated_minimum(minimum: int, days: int, absent: int) -> int:
+    """A minimum over `days` days lowered for `absent` of them: floor(min x present / days)."""
+    return minimum * (days - absent) // days if days else 0
 
 
 def team_problems(team: Team) -> list[Reference]:

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from ortools.sat.python import cp_model
 
-from roster.domain import Agent, Contract, Roster, Team
+from roster.domain import Agent, Contract, Roster, Team, absent_days, prorated_minimum
 from roster.engine.demand import IntervalDemand
 from roster.engine.model import RosterProblem, build_model
 from roster.engine.variables import enumerate_options, to_datetime
@@ -116,17 +116,20 @@ def precheck(problem: RosterProblem) -> list[Conflict]:
                     and not options.by_agent_day.get((a, d))]
             reasons = sorted({r for d in days for r in blocked.get((a, d), [])})
             week = period.start + timedelta(days=first)
-            if reach < contract.min_minutes_per_week:
+            away = absent_days(team, agent, [week + timedelta(days=d) for d in range(7)])
+            min_minutes = prorated_minimum(contract.min_minutes_per_week, 7, away)
+            min_days = prorated_minimum(contract.min_days_per_week, 7, away)
+            if reach < min_minutes:
                 conflicts.append(Conflict(
                     agent.id, lost, ["minutes_per_week", "leave", "availability"],
                     f"{_who(agent)}: in the week from {week} at most {reach} paid minutes can be "
-                    f"worked but the contract asks at least {contract.min_minutes_per_week} "
+                    f"worked but the contract asks at least {min_minutes} "
                     f"(days that cannot be worked: {_days(lost)}; {'; '.join(reasons) or '-'})"))
-            elif free < contract.min_days_per_week:
+            elif free < min_days:
                 conflicts.append(Conflict(
                     agent.id, lost, ["days_per_week", "leave", "availability"],
                     f"{_who(agent)}: in the week from {week} only {free} days can be worked but "
-                    f"the contract asks at least {contract.min_days_per_week} (days that cannot "
+                    f"the contract asks at least {min_days} (days that cannot "
                     f"be worked: {_days(lost)}; {'; '.join(reasons) or '-'})"))
     return conflicts
 

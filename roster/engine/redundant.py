@@ -13,7 +13,9 @@ They cut no roster the rules allow; they make the solver find and prove rosters 
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
+from roster.domain import absent_days, prorated_minimum
 from roster.engine.model import Context
 
 
@@ -82,7 +84,10 @@ def shift_count_bounds(ctx: Context) -> None:
             continue
         count = sum(ctx.work(a, d) for d in range(ctx.days))
         if contract.min_minutes_per_period:
-            ctx.model.add(count >= math.ceil(contract.min_minutes_per_period / max(paid)))
+            dates = [ctx.period.start + timedelta(days=d) for d in range(ctx.days)]
+            least = prorated_minimum(contract.min_minutes_per_period, ctx.days,
+                                     absent_days(ctx.team, ctx.team.agents[a], dates))
+            ctx.model.add(count >= math.ceil(least / max(paid)))
         if contract.max_minutes_per_period is not None and min(paid) > 0:
             ctx.model.add(count <= contract.max_minutes_per_period // min(paid))
 

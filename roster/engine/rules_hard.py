@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import timedelta
 
+from roster.domain import Agent, absent_days, prorated_minimum
 from roster.engine.model import Context
 
 
@@ -59,13 +61,19 @@ def _paid(ctx: Context, a: int, days: list[int]):
     return sum(ctx.option(i).paid * ctx.lits[i] for d in days for i in ctx.day_options(a, d))
 
 
+def _prorated(ctx: Context, agent: Agent, minimum: int, days: list[int]) -> int:
+    """A minimum over `days` lowered for whole days of approved leave or outside employment."""
+    dates = [ctx.period.start + timedelta(days=d) for d in days]
+    return prorated_minimum(minimum, len(days), absent_days(ctx.team, agent, dates))
+
+
 def minutes_per_week(ctx: Context) -> None:
     """Paid minutes in each full 7-day block within [min, max]; a partial block: max only."""
     for a in ctx.agent_indices():
         agent = ctx.team.agents[a]
         contract = ctx.team.contract_of(agent)
         for days, full in ctx.week_blocks():
-            low = contract.min_minutes_per_week if full else 0
+            low = _prorated(ctx, agent, contract.min_minutes_per_week, days) if full else 0
             ctx.add_range(agent.id, "minutes_per_week", _paid(ctx, a, days), low,
                           contract.max_minutes_per_week)
 
@@ -78,8 +86,9 @@ def minutes_per_period(ctx: Context) -> None:
         if contract.min_minutes_per_period is None and contract.max_minutes_per_period is None:
             continue
         high = contract.max_minutes_per_period
-        ctx.add_range(agent.id, "minutes_per_period", _paid(ctx, a, list(range(ctx.days))),
-                      contract.min_minutes_per_period or 0,
+        every = list(range(ctx.days))
+        low = _prorated(ctx, agent, contract.min_minutes_per_period or 0, every)
+        ctx.add_range(agent.id, "minutes_per_period", _paid(ctx, a, every), low,
                       high if high is not None else 10**9)
 
 
@@ -92,8 +101,9 @@ def days_per_week(ctx: Context) -> None:
             worked = sum(ctx.work(a, d) for d in days)
             if contract.max_days_per_week < len(days):
                 ctx.add(agent.id, "days_per_week", worked <= contract.max_days_per_week)
-            if full and contract.min_days_per_week > 0:
-                ctx.add(agent.id, "days_per_week", worked >= contract.min_days_per_week)
+            least = _prorated(ctx, agent, contract.min_days_per_week, days)
+            if full and least > 0:
+                ctx.add(agent.id, "days_per_week", worked >= least)
 
 
 def max_consecutive_days(ctx: Context) -> None:
