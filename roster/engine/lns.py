@@ -65,6 +65,8 @@ class Lns:
         self.stats = LnsStats()
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self.proved_optimal = False
+        """Set when a sub-solve freed every option and proved its result optimal."""
 
     def stop(self) -> None:
         self._stop.set()
@@ -101,6 +103,7 @@ class Lns:
              seconds: float) -> tuple[np.ndarray | None, int | None, bool]:
         """One sub-solve; (values, objective, proved optimal) of its best solution, if any."""
         free = self.neighbourhood(kind, rng)
+        whole = bool(free.all())
         values = incumbent.values
         fixed = ~free
         on = self.index[fixed & (values == 1)]
@@ -113,11 +116,15 @@ class Lns:
         proto.solution_hint.values.extend(values[free].astype(np.int64).tolist())
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
+        solver.parameters.linearization_level = 2
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.random_seed = rng.randrange(1 << 30)
         code = solver.solve(sub)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, None, code == cp_model.INFEASIBLE
+        if whole and code == cp_model.OPTIMAL:
+            self.proved_optimal = True
+            self._stop.set()
         solution = np.asarray(solver.response_proto.solution, dtype=np.int64)
         return (solution[self.index].astype(np.int8), round(solver.objective_value),
                 code == cp_model.OPTIMAL)

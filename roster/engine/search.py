@@ -36,7 +36,7 @@ class SearchOptions:
     workers: int = 2
     seed: int = 0
     hint: Roster | None = None
-    full_share: float = 0.25
+    full_share: float = 0.1
     """Share of the time for the full model before LNS (all of it when `lns` is off)."""
     lns: bool = True
     seconds_per_agent: float = 1.0
@@ -162,6 +162,8 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
         best = lns.run(best, deadline, options.workers,
                        on_improve=lambda inc: record(inc.objective))
         stats = lns.stats
+        if lns.proved_optimal:
+            bound = best.objective
         status = "OPTIMAL" if bound is not None and best.objective <= bound else "FEASIBLE"
     seconds_total = time.perf_counter() - started
     if best is None:
