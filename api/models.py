@@ -114,8 +114,10 @@ class SeriesRow(Base):
     interval_minutes: Mapped[int] = mapped_column(Integer)
     published_roster_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     last_version: Mapped[int] = mapped_column(Integer, default=0)
-    requirements: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
-    volumes: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    requirements: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True,
+                                                           deferred=True)
+    requirements_rev: Mapped[int] = mapped_column(Integer, default=0)
+    """Increases whenever `requirements` is replaced (the cache key of their index)."""
 
 
 class RosterRow(Base):

@@ -40,7 +40,7 @@ def start_solve(team_id: TeamId, body: SolveIn, request: Request, who: CurrentUs
     series = store.series_for(session, team_id, body.start, days, interval)
     requirements = [r.model_dump(mode="json", exclude_none=True) for r in body.requirements]
     _check_requirements(team.settings, requirements)
-    series.requirements = requirements
+    store.set_requirements(series, requirements)
     cap = request.app.state.settings.solve_time_limit_seconds
     limit = min(body.time_limit_seconds or cap, cap)
     job = jobs.create_job(session, who, team_id, "solve", series,
@@ -78,7 +78,7 @@ def upload(team_id: TeamId, body: UploadIn, who: CurrentUser,
     if body.requirements is not None:
         requirements = [r.model_dump(mode="json", exclude_none=True) for r in body.requirements]
         _check_requirements(team.settings.model_dump(), requirements)
-        series.requirements = requirements
+        store.set_requirements(series, requirements)
     violations = [violation_out(v) for v in all_violations(team, roster)]
     row = store.add_version(session, series, roster, "draft", "upload", who,
                             stats={"hard_violations": len(violations)},

@@ -33,8 +33,14 @@ def _counts(shifts: Sequence[Shift], roster: Roster) -> Counter[tuple[int, str]]
     return counts
 
 
-def _requirement_index(requirements: Sequence[dict[str, Any]] | None
-                       ) -> tuple[dict[tuple[str, str], dict[str, Any]], str | None]:
+Needs = tuple[dict[tuple[str, str], dict[str, Any]], str | None]
+"""Requirement rows by ("YYYY-MM-DD HH:MM", queue), and the headcount column they use."""
+
+_PROJECTED: dict[tuple[str, int, bool, float, int], float | None] = {}
+
+
+def requirement_index(requirements: Sequence[dict[str, Any]] | None) -> Needs:
+    """Index requirement rows for lookups by interval start and queue."""
     if not requirements:
         return {}, None
     column = "scheduled" if all(r.get("scheduled") is not None for r in requirements) else "agents"
@@ -43,8 +49,7 @@ def _requirement_index(requirements: Sequence[dict[str, Any]] | None
 
 
 def coverage_effect(settings: TeamSettings, before: Roster, removed: Sequence[Shift],
-                    added: Sequence[Shift],
-                    requirements: Sequence[dict[str, Any]] | None) -> dict[str, Any]:
+                    added: Sequence[Shift], needs: Needs) -> dict[str, Any]:
     """Per interval and queue where the headcount changes: agents before and after, and the
     projected service level before and after when the requirements carry volumes.
 
@@ -61,19 +66,19 @@ def coverage_effect(settings: TeamSettings, before: Roster, removed: Sequence[Sh
     period = before.period
     origin = datetime.combine(period.start, datetime.min.time())
     step = timedelta(minutes=period.interval_minutes)
-    needs, column = _requirement_index(requirements)
+    needs_by_key, column = needs
     rows = []
     for index, queue in changed:
         start = origin + index * step
         agents_before = all_counts.get((index, queue), 0)
         agents_after = agents_before - minus.get((index, queue), 0) + plus.get((index, queue), 0)
-        need = needs.get((start.strftime("%Y-%m-%d %H:%M"), queue))
+        need = needs_by_key.get((start.strftime("%Y-%m-%d %H:%M"), queue))
         rows.append({"start": start, "queue": queue, "agents_before": agents_before,
                      "agents_after": agents_after, "change": agents_after - agents_before,
                      "required": None if need is None or column is None else int(need[column]),
                      "volume": None if need is None else need.get("volume")})
     _project(rows, settings, period.interval_minutes, column == "scheduled")
-    worse = any(_is_worse(row, bool(needs)) for row in rows)
+    worse = any(_is_worse(row, bool(needs_by_key)) for row in rows)
     return {"intervals": [_out(row) for row in rows], "worse": worse,
             "service_levels": any(row["service_level_after"] is not None for row in rows)}
 
@@ -99,20 +104,28 @@ def _base_counts(roster: Roster, keys: list[tuple[int, str]]) -> Counter[tuple[i
 
 def _project(rows: list[dict[str, Any]], settings: TeamSettings, interval: int,
              after_shrinkage: bool) -> None:
+    """Projected service levels before and after, memoised per queue, volume and headcount."""
     evaluate = staffing_evaluate()
-    with_volume = [r for r in rows if r["volume"] is not None]
     for row in rows:
         row["service_level_before"] = row["service_level_after"] = None
-    if evaluate is None or not with_volume:
+    if evaluate is None:
         return
-    frame = pd.DataFrame(
-        [{"queue": r["queue"], "volume": float(r["volume"]), "scheduled": r[which]}
-         for r in with_volume for which in ("agents_before", "agents_after")])
-    projected = project_service(frame, settings.queues, interval, after_shrinkage,
-                                evaluate=evaluate)["projected_service_level"].tolist()
-    for i, row in enumerate(with_volume):
-        row["service_level_before"] = _number(projected[2 * i])
-        row["service_level_after"] = _number(projected[2 * i + 1])
+    for row in rows:
+        queue = settings.queues.get(row["queue"])
+        if row["volume"] is None or queue is None:
+            continue
+        for which in ("before", "after"):
+            key = (queue.model_dump_json(), interval, after_shrinkage, float(row["volume"]),
+                   int(row[f"agents_{which}"]))
+            if key not in _PROJECTED:
+                frame = pd.DataFrame([{"queue": row["queue"], "volume": key[3],
+                                       "scheduled": key[4]}])
+                value = project_service(frame, {row["queue"]: queue}, interval,
+                                        after_shrinkage, evaluate=evaluate)
+                if len(_PROJECTED) > 100_000:
+                    _PROJECTED.clear()
+                _PROJECTED[key] = _number(value["projected_service_level"].iloc[0])
+            row[f"service_level_{which}"] = _PROJECTED[key]
 
 
 def _number(value: Any) -> float | None:

@@ -107,7 +107,8 @@ def effect(session: Session, row: LeaveRow) -> dict[str, Any]:
             "roster_id": roster_row.id, "version": roster.version,
             "shifts_lost": [{"date": s.date.isoformat(), "start": f"{s.start:%Y-%m-%d %H:%M}",
                              "end": f"{s.end:%Y-%m-%d %H:%M}", "queue": s.queue} for s in lost],
-            "coverage": coverage_effect(settings, roster, lost, [], series.requirements)})
+            "coverage": coverage_effect(settings, roster, lost, [],
+                                        store.needs_of(session, series))})
     return {"rosters": results, "checked_at": utc_now().isoformat()}
 
 

@@ -20,6 +20,7 @@ from api.deps import Principal
 from api.errors import BadRequest, Conflict, NotFound
 from api.models import RosterRow, SeriesRow
 from api.services.audit import record
+from api.services.coverage import Needs, requirement_index
 from roster.domain import Roster
 
 _CACHE: OrderedDict[tuple[str, int], Roster] = OrderedDict()
@@ -35,6 +36,7 @@ def _key(session: Session | None, roster_id: int) -> tuple[str, int]:
 def clear_cache() -> None:
     with _CACHE_LOCK:
         _CACHE.clear()
+        _NEEDS.clear()
 
 
 def roster_of(row: RosterRow) -> Roster:
@@ -51,6 +53,29 @@ def roster_of(row: RosterRow) -> Roster:
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return roster
+
+
+_NEEDS: dict[tuple[str, int, int], Needs] = {}
+
+
+def set_requirements(series: SeriesRow, requirements: list[dict[str, Any]]) -> None:
+    """Replace the demand a series' coverage effects are measured against."""
+    series.requirements = requirements
+    series.requirements_rev = (series.requirements_rev or 0) + 1
+
+
+def needs_of(session: Session, series: SeriesRow) -> Needs:
+    """The series' requirements indexed by interval and queue (cached per revision)."""
+    key = (_key(session, series.id)[0], series.id, series.requirements_rev or 0)
+    with _CACHE_LOCK:
+        found = _NEEDS.get(key)
+    if found is None:
+        found = requirement_index(series.requirements)
+        with _CACHE_LOCK:
+            if len(_NEEDS) > 64:
+                _NEEDS.clear()
+            _NEEDS[key] = found
+    return found
 
 
 def roster_row(session: Session, roster_id: int) -> RosterRow:

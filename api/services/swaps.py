@@ -28,12 +28,11 @@ from api.models import RosterRow, SeriesRow, SwapRow, TeamRow
 from api.services import rosters as store
 from api.services.audit import record
 from api.services.checks import violation_out, violations_for
-from api.services.coverage import coverage_effect
+from api.services.coverage import Needs, coverage_effect
 from api.services.teams import agent_row, load_team, team_row
 from roster.domain import Agent, Roster, Shift, Team
 
 PENDING = ("pending_peer", "pending_supervisor")
-MAX_ATTEMPTS = 50
 
 
 @dataclass
@@ -44,6 +43,7 @@ class Context:
     series: SeriesRow
     roster_row: RosterRow
     roster: Roster
+    needs: Needs
 
 
 def _shift_view(shift: Shift) -> dict[str, Any]:
@@ -70,7 +70,8 @@ def context(session: Session, team_id: str, day: date) -> Context:
         raise BadRequest(f"team {team_id!r} has no published roster covering {day}",
                          field="requester_date")
     row = store.roster_row(session, series.published_roster_id)
-    return Context(load_team(session, team_id), series, row, store.roster_of(row))
+    return Context(load_team(session, team_id), series, row, store.roster_of(row),
+                   store.needs_of(session, series))
 
 
 def context_for(session: Session, swap: SwapRow) -> Context:
@@ -78,7 +79,8 @@ def context_for(session: Session, swap: SwapRow) -> Context:
     if series is None or series.published_roster_id is None:
         raise Conflict("the swap's period no longer has a published roster", field="swap_id")
     row = store.roster_row(session, series.published_roster_id)
-    return Context(load_team(session, swap.team_id), series, row, store.roster_of(row))
+    return Context(load_team(session, swap.team_id), series, row, store.roster_of(row),
+                   store.needs_of(session, series))
 
 
 def handed_over(shift: Shift, agent: Agent) -> Shift:
@@ -157,7 +159,7 @@ def check(ctx: Context, requester_id: str, requester_date: date, peer_id: str,
     found = [v for v in violations_for(ctx.team, after, parties)
              if (v.agent_id, v.date, v.rule) not in before_found]
     removed = [mine] + ([theirs] if theirs is not None else [])
-    effect = coverage_effect(ctx.team.settings, roster, removed, added, ctx.series.requirements)
+    effect = coverage_effect(ctx.team.settings, roster, removed, added, ctx.needs)
     result["violations"] = [violation_out(v) for v in found]
     result["coverage"] = effect
     result["ok"] = not found
@@ -334,38 +336,69 @@ def approve(writer: sessionmaker[Session], reader: sessionmaker[Session], who: P
             swap_id: int, comment: str, auto: bool = False) -> SwapRow:
     """Check the swap on the current published roster and apply it in a new version.
 
-    The check runs in a read-only transaction; the write transaction then inserts the new
-    version and moves the published pointer only if it still points at the checked version.
+    First attempt: the check runs in a read-only transaction, and the write transaction then
+    inserts the new version and moves the published pointer only if it still points at the
+    checked version (optimistic). If another change won that race, the check runs again
+    inside the write transaction, with the series row locked, so it cannot lose twice.
     """
-    for _attempt in range(MAX_ATTEMPTS):
-        with reader() as session, session.begin():
-            row = visible(session, who, swap_id)
-            who.require_supervisor(row.team_id)
-            if row.status in PENDING and local_time(session, row.team_id) >= row.expires_at:
-                _expire_now(writer, swap_id)
-                raise Conflict(f"swap {swap_id} expired at {row.expires_at}", field="status")
-            _require_pending(row, "pending_supervisor")
-            ctx = context_for(session, row)
-            result, after = check(ctx, row.requester_id, row.requester_date, row.peer_id,
-                                  row.peer_date, (row.requester_shift, row.peer_shift),
-                                  local_time(session, row.team_id), "approval")
-            checked_id, series_id = ctx.roster_row.id, ctx.series.id
-        if not result["ok"] or after is None:
-            reasons = _reasons(result)
-            _store_check(writer, swap_id, result)
-            raise Conflict(f"swap {swap_id} cannot be approved: " + "; ".join(reasons),
-                           field="swap_id", reasons=reasons, check=result)
-        try:
-            with writer() as session:
-                with session.begin():
-                    row, roster = _apply(session, who, swap_id, series_id, checked_id, after,
-                                         result, comment, auto)
-                store.remember(session, row.applied_roster_id or 0, roster)
-                return row
-        except _Lost:
-            continue
-    raise Conflict(f"swap {swap_id}: the roster kept changing during {MAX_ATTEMPTS} attempts; "
-                   "try again", field="swap_id")
+    with reader() as session, session.begin():
+        ctx, row = _approval_context(session, who, swap_id, writer)
+        result, after = _approval_check(session, ctx, row)
+        checked_id, series_id = ctx.roster_row.id, ctx.series.id
+    _refuse_if_blocked(writer, swap_id, result, after)
+    try:
+        with writer() as session:
+            with session.begin():
+                row, roster = _apply(session, who, swap_id, series_id, checked_id, after,
+                                     result, comment, auto)
+            store.remember(session, row.applied_roster_id or 0, roster)
+            return row
+    except _Lost:
+        pass
+    with writer() as session:
+        with session.begin():
+            session.execute(select(SeriesRow.id).where(SeriesRow.id == series_id)
+                            .with_for_update())
+            ctx, row = _approval_context(session, who, swap_id, writer)
+            result, after = _approval_check(session, ctx, row)
+            if not result["ok"] or after is None:
+                row.last_check = result
+                blocked = result
+            else:
+                blocked = None
+                row, roster = _apply(session, who, swap_id, series_id, ctx.roster_row.id,
+                                     after, result, comment, auto)
+        if blocked is not None:
+            _refuse_if_blocked(writer, swap_id, blocked, None)
+        store.remember(session, row.applied_roster_id or 0, roster)
+        return row
+
+
+def _approval_context(session: Session, who: Principal, swap_id: int,
+                      writer: sessionmaker[Session]) -> tuple[Context, SwapRow]:
+    row = visible(session, who, swap_id)
+    who.require_supervisor(row.team_id)
+    if row.status in PENDING and local_time(session, row.team_id) >= row.expires_at:
+        raise Conflict(f"swap {swap_id} expired at {row.expires_at}", field="status")
+    _require_pending(row, "pending_supervisor")
+    return context_for(session, row), row
+
+
+def _approval_check(session: Session, ctx: Context,
+                    row: SwapRow) -> tuple[dict[str, Any], Roster | None]:
+    return check(ctx, row.requester_id, row.requester_date, row.peer_id, row.peer_date,
+                 (row.requester_shift, row.peer_shift), local_time(session, row.team_id),
+                 "approval")
+
+
+def _refuse_if_blocked(writer: sessionmaker[Session], swap_id: int, result: dict[str, Any],
+                       after: Roster | None) -> None:
+    if result["ok"] and after is not None:
+        return
+    reasons = _reasons(result)
+    _store_check(writer, swap_id, result)
+    raise Conflict(f"swap {swap_id} cannot be approved: " + "; ".join(reasons),
+                   field="swap_id", reasons=reasons, check=result)
 
 
 def _apply(session: Session, who: Principal, swap_id: int, series_id: int, checked_id: int,
@@ -407,11 +440,6 @@ def _store_check(writer: sessionmaker[Session], swap_id: int, result: dict[str, 
     with writer() as session, session.begin():
         session.execute(update(SwapRow).where(SwapRow.id == swap_id)
                         .values(last_check=result, updated_at=utc_now()))
-
-
-def _expire_now(writer: sessionmaker[Session], swap_id: int) -> None:
-    with writer() as session, session.begin():
-        expire_due(session, swap_row(session, swap_id))
 
 
 def list_swaps(session: Session, who: Principal, team_id: str | None, status: str | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from threading import Lock
 from typing import Any
 
 from sqlalchemy import select
@@ -54,17 +55,41 @@ def team_row(session: Session, team_id: str) -> TeamRow:
     return row
 
 
-def load_team(session: Session, team_id: str) -> Team:
-    """The domain team with its current leave (approved and requested)."""
+_TEAMS: dict[tuple[str, str], tuple[TeamSettings, list[Agent], list[Preference]]] = {}
+_TEAMS_LOCK = Lock()
+
+
+def clear_cache() -> None:
+    with _TEAMS_LOCK:
+        _TEAMS.clear()
+
+
+def _static_parts(session: Session, team_id: str
+                  ) -> tuple[TeamSettings, list[Agent], list[Preference]]:
+    """Settings, agents and preferences: written once at import, so cached per database."""
+    key = (str(session.get_bind().url), team_id)
+    with _TEAMS_LOCK:
+        found = _TEAMS.get(key)
+    if found is not None:
+        return found
     row = team_row(session, team_id)
     agents = [Agent.model_validate(a.data) for a in session.scalars(
         select(AgentRow).where(AgentRow.team_id == team_id).order_by(AgentRow.id))]
+    found = (TeamSettings.model_validate(row.settings), agents,
+             [Preference.model_validate(p) for p in row.preferences])
+    with _TEAMS_LOCK:
+        _TEAMS[key] = found
+    return found
+
+
+def load_team(session: Session, team_id: str) -> Team:
+    """The domain team with its current leave (approved and requested)."""
+    settings, agents, preferences = _static_parts(session, team_id)
     leave = [leave_model(x) for x in session.scalars(
         select(LeaveRow).where(LeaveRow.team_id == team_id,
                                LeaveRow.status.in_(["approved", "requested"])))]
-    return Team.model_construct(
-        settings=TeamSettings.model_validate(row.settings), agents=agents, leave=leave,
-        preferences=[Preference.model_validate(p) for p in row.preferences])
+    return Team.model_construct(settings=settings, agents=list(agents), leave=leave,
+                                preferences=list(preferences))
 
 
 def leave_model(row: LeaveRow) -> Leave:

@@ -22,6 +22,7 @@ from api.main import create_app
 from api.models import Base, SupervisorTeam, User
 from api.security import create_token, hash_password
 from api.services import rosters as roster_store
+from api.services import teams as team_store
 from api.settings import Settings
 from tests.api import factories
 
@@ -89,6 +90,7 @@ def empty(app: FastAPI) -> None:
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"
                         f" WHERE pg_get_serial_sequence('{table.name}', 'id') IS NOT NULL"))
     roster_store.clear_cache()
+    team_store.clear_cache()
 
 
 @dataclass

@@ -90,7 +90,7 @@ def upgrade() -> None:
     sa.Column('published_roster_id', sa.Integer(), nullable=True),
     sa.Column('last_version', sa.Integer(), nullable=False),
     sa.Column('requirements', sa.JSON(), nullable=True),
-    sa.Column('volumes', sa.JSON(), nullable=True),
+    sa.Column('requirements_rev', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('team_id', 'period_start')
