@@ -19,7 +19,7 @@ class PlanningPeriod(DomainModel):
     """Days [start, start + days) cut into intervals of 60, 30 or 15 minutes."""
 
     start: date
-    days: int = Field(default=7, ge=1, le=62)
+    days: int = Field(default=7, ge=1, le=366, description="up to a year (yearly rosters)")
     interval_minutes: IntervalMinutes = 60
 
     @property
