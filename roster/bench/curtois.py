@@ -415,7 +415,7 @@ def to_team(instance: Instance) -> Team:
     leave = []
     for staff_id, days in instance.days_off.items():
         for first, last in _runs(days):
-            leave.append(Leave(agent_id=staff_id, type=LeaveType.PERSONAL,
+            leave.append(Leave(agent_id=staff_id, type=LeaveType.UNAVAILABLE,
                                start=datetime.combine(day_date(first), time(0, 0)),
                                end=datetime.combine(day_date(last + 1), time(0, 0))))
     preferences = [
