@@ -437,7 +437,7 @@ def conflicting_approvals(client: Client, team_id: str, start: date) -> dict[str
                 "pending_supervisor"):
             independent.append(r.json()["id"])
             busy |= {a, b}
-    repeats = max(1, (200 - len(independent)) // len(give_aways))
+    repeats = max(1, -(-(200 - len(independent)) // len(give_aways)))
     calls = [("POST", f"/swaps/{sid}/approve", "sup" if k % 2 else "sup_b")
              for sid in give_aways for k in range(repeats)]
     calls += [("POST", f"/swaps/{sid}/approve", "sup") for sid in independent]
