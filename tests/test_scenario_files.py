@@ -110,7 +110,8 @@ def test_leave_end_before_start(scenario_dir: Path) -> None:
 def test_bad_leave_type(scenario_dir: Path) -> None:
     replace_in(scenario_dir / "leave.csv", ",sick,", ",holiday,")
     assert problems_of(scenario_dir) == [
-        "leave.csv:2: type: expected 'annual', 'sick', 'personal', 'training' or 'unavailable', got 'holiday'"]
+        "leave.csv:2: type: expected 'annual', 'sick', 'personal', 'training' or 'unavailable', "
+        "got 'holiday'"]
 
 
 def test_bad_skills(scenario_dir: Path) -> None:
@@ -211,7 +212,8 @@ def test_every_problem_is_reported_at_once(scenario_dir: Path) -> None:
     assert problems_of(scenario_dir) == [
         "agents.csv:3: skills: expected queue:level pairs such as presale:3;aftersale:1, "
         "got 'aftersale:x'",
-        "leave.csv:2: type: expected 'annual', 'sick', 'personal', 'training' or 'unavailable', got 'holiday'",
+        "leave.csv:2: type: expected 'annual', 'sick', 'personal', 'training' or 'unavailable', "
+        "got 'holiday'",
         "history.csv:2: timestamp: expected an hourly timestamp (HH:00), got '2026-11-20 00:30'",
         "history.csv:2: volume: expected a non-negative number, got '-1'",
     ]
