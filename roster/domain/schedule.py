@@ -128,7 +128,8 @@ class Shift(DomainModel):
             raise ValueError(
                 f"shift of {self.agent_id} dated {self.date} starts on {self.start.date()}"
             )
-        for part in [*self.breaks, *self.segments]:
+        parts: list[Break | Segment] = [*self.breaks, *self.segments]
+        for part in parts:
             if part.start < self.start or part.end > self.end:
                 raise ValueError(
                     f"shift of {self.agent_id} on {self.date}: {part.start:%H:%M}-{part.end:%H:%M} "

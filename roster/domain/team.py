@@ -173,8 +173,9 @@ class ShiftTemplate(DomainModel):
 
     def paid_minutes(self) -> int:
         """Working minutes of one shift: its length less the meal break."""
-        assert self.meal_break is None or self.meal_break.length_minutes > 0
-        return self.length_minutes - (self.meal_break.length_minutes if self.has_break() else 0)
+        if self.meal_break is None or not self.has_break():
+            return self.length_minutes
+        return self.length_minutes - self.meal_break.length_minutes
 
     def is_late(self) -> bool:
         """Late shifts (fairness): explicit flag, else the latest start ends after 22:00."""
