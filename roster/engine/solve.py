@@ -12,9 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from roster.domain import Break, Roster, Shift
+from roster.engine.greedy import fill_fallback, greedy_roster
+from roster.engine.lns import Incumbent, Lns
 from roster.engine.model import BuiltModel, RosterProblem, build_model
 from roster.engine.rules_soft import same_shift
 from roster.engine.variables import to_datetime
@@ -23,7 +26,13 @@ from roster.engine.weights import SCALE
 
 @dataclass
 class SolveOptions:
-    """How to search: seconds, parallel workers, seed and an optional warm start."""
+    """How to search: seconds, parallel workers, seed and the warm start.
+
+    Without a hint, a greedy first roster (`greedy`, seconds even for 1,000 agents) is
+    hinted to CP-SAT. Models with more than `lns_above` options are not solved whole:
+    large-neighbourhood search (`lns`) improves the greedy roster instead, and the bound
+    is then unknown.
+    """
 
     time_limit: float = 30.0
     workers: int = 2
@@ -31,8 +40,10 @@ class SolveOptions:
     hint: Roster | None = None
     log: bool = False
     relative_gap: float = 0.0
-    warm_start: bool = False
-    """Without a hint, first build a roster agent by agent (first_solution) and hint it."""
+    warm_start: bool = True
+    """Without a hint, build a greedy first roster and hint it."""
+    lns_above: int = 60_000
+    """Options above which LNS replaces the whole-model solve."""
 
 
 @dataclass(frozen=True)
@@ -104,20 +115,39 @@ class RosterSolver:
         self.built = built
         self._solver = cp_model.CpSolver()
         self._stopped = threading.Event()
+        self._lns: Lns | None = None
 
     def stop(self) -> None:
         """End the search early; solve() returns the best roster so far."""
         self._stopped.set()
         self._solver.stop_search()
+        if self._lns is not None:
+            self._lns.stop()
 
     def solve(self, on_progress: Callable[[Progress], None] | None = None) -> SolveResult:
         started = time.perf_counter()
         built = self.built or build_model(self.problem)
         self.built = built
+        first: np.ndarray | None = None
         if self.options.hint is not None:
             add_hint(built, self.options.hint)
         elif self.options.warm_start:
-            _hint_first_roster(built, self.problem, started + 0.4 * self.options.time_limit)
+            first = _greedy_values(built, self.problem,
+                                   started + 0.3 * self.options.time_limit)
+        if first is not None and len(first) > self.options.lns_above:
+            result = self._solve_lns(built, first, started, on_progress)
+            if result is not None:
+                return result
+        if first is not None:
+            # hint every variable (CP-SAT often cannot complete a hint of options only)
+            code, fixed = _fixed_solve(built, first, 0.2 * self.options.time_limit)
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                model = built.model
+                model.proto.clear_solution_hint()
+                model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
+                model.proto.solution_hint.values.extend(fixed.response_proto.solution)
+            else:
+                _hint_values(built, first)
         solver = self._solver
         params = solver.parameters
         params.max_time_in_seconds = max(0.01, self.options.time_limit
@@ -126,6 +156,7 @@ class RosterSolver:
         params.random_seed = self.options.seed
         params.log_search_progress = self.options.log
         params.relative_gap_limit = self.options.relative_gap
+        params.cp_model_probing_level = 0  # probing cost 3/4 of presolve, found nothing
         callback = _Callback(started, built.objective_constant(), on_progress)
         if self._stopped.is_set():
             params.max_time_in_seconds = 0.01
@@ -145,6 +176,87 @@ class RosterSolver:
             result.penalties = penalties(built, solver)
         return result
 
+    def _solve_lns(self, built: BuiltModel, first: np.ndarray, started: float,
+                   on_progress: Callable[[Progress], None] | None) -> SolveResult | None:
+        """Large models: score the greedy roster, then LNS (lns.Lns) until the time is up.
+
+        The bound reported is `trivial_bound` (CP-SAT gives none on these sizes in time).
+        None when the greedy roster breaks a rule (then the caller solves the whole model).
+        """
+        deadline = started + self.options.time_limit
+        scored_at = time.perf_counter()
+        code, solver = _fixed_solve(built, first, deadline - scored_at)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        scoring = time.perf_counter() - scored_at
+        bound = trivial_bound(built)
+        history: list[Progress] = []
+
+        def report(objective: int) -> None:
+            item = Progress(time.perf_counter() - started, objective / SCALE, bound / SCALE)
+            history.append(item)
+            if on_progress is not None:
+                on_progress(item)
+
+        best = Incumbent(first, round(solver.objective_value), time.perf_counter())
+        report(best.objective)
+        lns = Lns(built, seed=self.options.seed, step_seconds=3.0)
+        self._lns = lns
+        if self._stopped.is_set():
+            lns.stop()
+        best = lns.run(best, deadline - 1.5 * scoring - 0.5, self.options.workers,
+                       on_improve=lambda inc: report(inc.objective))
+        if best.values is not first:
+            code, solver = _fixed_solve(built, best.values, max(1.0, 3 * scoring))
+        proto = built.model.proto
+        result = SolveResult(
+            roster=None, status="FEASIBLE", objective=None, bound=bound / SCALE,
+            seconds=time.perf_counter() - started, first_solution_seconds=history[0].seconds,
+            progress=history, variables=len(proto.variables),
+            constraints=len(proto.constraints))
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            result.roster = extract_roster(built, solver)
+            result.objective = solver.objective_value / SCALE
+            result.penalties = penalties(built, solver)
+        return result
+
+
+def trivial_bound(built: BuiltModel) -> int:
+    """A lower bound on the objective (solver units) needing no search: the constant terms
+    (shortfall nobody can cover) plus the labour cost of each agent's weekly minimum.
+
+    Valid because every soft rule's total is at least its constant part.
+    """
+    ctx = built.context
+    bound = built.objective_constant()
+    if not ctx.enabled("labour_cost") or not ctx.enabled("minutes_per_week"):
+        return bound
+    from roster.engine.rules_hard import _prorated
+
+    for a in ctx.agent_indices():
+        agent = ctx.team.agents[a]
+        contract = ctx.team.contract_of(agent)
+        for days, full in ctx.week_blocks():
+            if full:
+                least = _prorated(ctx, agent, contract.min_minutes_per_week, days)
+                bound += int(ctx.points("labour_cost", contract.hourly_cost * least / 60))
+    return bound
+
+
+def _fixed_solve(built: BuiltModel, values: np.ndarray,
+                 seconds: float) -> tuple[int, cp_model.CpSolver]:
+    """Solve with every option fixed to `values` (scores a roster; INFEASIBLE if it breaks a
+    rule)."""
+    model = built.model.clone()
+    lits = [lit.index for lit in built.context.lits]
+    model.proto.clear_solution_hint()
+    model.proto.constraints.add().bool_and.literals.extend(
+        [i if v else -i - 1 for i, v in zip(lits, values.tolist(), strict=True)])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(0.5, seconds)
+    return solver.solve(model), solver
+
 
 def solve_roster(problem: RosterProblem, options: SolveOptions | None = None,
                  on_progress: Callable[[Progress], None] | None = None) -> SolveResult:
@@ -152,15 +264,23 @@ def solve_roster(problem: RosterProblem, options: SolveOptions | None = None,
     return RosterSolver(problem, options).solve(on_progress)
 
 
-def _hint_first_roster(built: BuiltModel, problem: RosterProblem, deadline: float) -> None:
-    """Hint an agent-by-agent first roster (see first_solution) built before `deadline`."""
-    from roster.engine.first_solution import greedy_options
+def _greedy_values(built: BuiltModel, problem: RosterProblem,
+                   deadline: float) -> np.ndarray | None:
+    """0/1 per option of a greedy first roster (greedy.py, first_solution for the agents it
+    leaves), or None when some agent still has no roster."""
+    result = greedy_roster(problem, built.context.options, deadline=deadline)
+    if fill_fallback(problem, result, deadline=deadline):
+        return None
+    values = np.zeros(len(built.context.lits), dtype=np.int8)
+    values[result.chosen] = 1
+    return values
 
-    chosen, _ = greedy_options(problem, seconds_per_agent=0.5, deadline=deadline)
-    picked = set(chosen)
-    ctx = built.context
-    for i, option in enumerate(ctx.options.options):
-        ctx.model.add_hint(ctx.lits[i], 1 if option in picked else 0)
+
+def _hint_values(built: BuiltModel, values: np.ndarray) -> None:
+    model = built.model
+    model.proto.clear_solution_hint()
+    model.proto.solution_hint.vars.extend(lit.index for lit in built.context.lits)
+    model.proto.solution_hint.values.extend(values.astype(np.int64).tolist())
 
 
 def add_hint(built: BuiltModel, roster: Roster) -> int:
