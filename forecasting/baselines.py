@@ -99,10 +99,11 @@ class SeasonalAverage(_ProfileBaseline):
 
 
 class MSTLBaseline(_HourlyBaseline):
-    """statsforecast MSTL with seasons 24 and 168 on the last `max_weeks` weeks; missing
-    hours are filled with the 4-week seasonal average first."""
+    """statsforecast MSTL with seasons 24 and 168 on the whole history (or its last
+    `max_weeks` weeks when given); missing hours are filled with the 4-week seasonal average
+    first."""
 
-    def __init__(self, seasons: tuple[int, ...] = (24, 168), max_weeks: int = 16,
+    def __init__(self, seasons: tuple[int, ...] = (24, 168), max_weeks: int | None = None,
                  random_state: int | None = None):
         self.seasons = seasons
         self.max_weeks = max_weeks
@@ -112,7 +113,8 @@ class MSTLBaseline(_HourlyBaseline):
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         from statsforecast.models import MSTL
 
-        keep = min(len(values), self.max_weeks * HOURS_PER_WEEK)
+        keep = len(values) if self.max_weeks is None else min(
+            len(values), self.max_weeks * HOURS_PER_WEEK)
         series = values[-keep:].copy()
         offset = len(values) - keep
         gaps = np.isnan(series)

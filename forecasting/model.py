@@ -150,19 +150,32 @@ class EventProfileForecaster:
         odd = anomalous_days(values, baseline, candidates)
         clean = candidates & ~odd
         baseline = self._centered(values, clean)
-        month = (day_of_month_factors(hours, values, baseline, clean) if self.month_cycle
-                 else np.ones(31))
-        monthly = month[day_of_month(hours)]
-        baseline = baseline * monthly
         usable = observed & ~(odd & ~in_event)
+        scored = np.where(usable, values, np.nan)
+        month = np.ones(31)
+        if self.month_cycle:
+            month = day_of_month_factors(hours, values, baseline, clean)
+        effects = self._effects(hours, values, baseline * month[day_of_month(hours)], usable,
+                                occs)
+        internal = self._internal(hours, scored, values, baseline, clean, effects, occs,
+                                  month_cycle=not np.allclose(month, 1.0))
+        if not np.allclose(month, 1.0):
+            plain = self._internal(hours, scored, values, baseline, clean, effects, occs,
+                                   month_cycle=False)
+            if _wape(*plain[:2]) <= _wape(*internal[:2]):
+                month, internal = np.ones(31), plain
+                effects = self._effects(hours, values, baseline, usable, occs)
+        clean_values = np.where(clean, values / month[day_of_month(hours)], np.nan)
+        profile = self._profile(week_matrix(clean_values))
+        phi, band_scale = self._band(*internal)
+        return QueueModel(profile, effects, phi, last, int(observed.sum()), month, band_scale)
+
+    def _effects(self, hours: np.ndarray, values: np.ndarray, baseline: np.ndarray,
+                 usable: np.ndarray, occs: list[Occurrence]) -> Effects:
         effects = fit_effects(hours, values, baseline, usable, occs, self.pre_hours,
                               self.post_hours, self.shrink_hours, self.name_prior)
         effects.shape_cv = self.shape_cv
-        clean_values = np.where(clean, values / monthly, np.nan)
-        profile = self._profile(week_matrix(clean_values))
-        phi, band_scale = self._dispersion(hours, np.where(usable, values, np.nan),
-                                           clean_values, effects, occs, monthly)
-        return QueueModel(profile, effects, phi, last, int(observed.sum()), month, band_scale)
+        return effects
 
     def _profile(self, weeks: np.ndarray) -> np.ndarray:
         return level_profile(weeks, self.shape_weeks, self.level_weeks, self.max_weeks,
@@ -172,28 +185,43 @@ class EventProfileForecaster:
         weeks = week_matrix(np.where(keep, values, np.nan))
         return centered_profile(weeks, self.radius_weeks).ravel()[: len(values)]
 
-    def _dispersion(self, hours: np.ndarray, values: np.ndarray, clean: np.ndarray,
-                    effects: Effects, occs: list[Occurrence], monthly: np.ndarray
-                    ) -> tuple[float, float]:
-        """(phi, band scale) from forecasts at past origins (profile from the clean hours
-        before the origin, times the event effects) against every usable hour after it, so
-        unlisted disturbances widen the band too; see `forecasting.bands`."""
+    def _internal(self, hours: np.ndarray, scored: np.ndarray, values: np.ndarray,
+                  baseline: np.ndarray, clean: np.ndarray, effects: Effects,
+                  occs: list[Occurrence], month_cycle: bool
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(actual, forecast, event spread) at `band_origins` past origins: the profile (and
+        day-of-month factors with `month_cycle`) from the clean hours before each origin,
+        times the event effects, against every usable hour after it, so unlisted
+        disturbances count too."""
         actuals, means, spreads = [], [], []
         end = len(hours)
         for j in range(1, self.band_origins + 1):
             origin = end - j * self.band_horizon
             if origin < 2 * HOURS_PER_WEEK:
                 break
-            profile = self._profile(week_matrix(clean[:origin]))
+            month = np.ones(31)
+            if month_cycle:
+                month = day_of_month_factors(hours[:origin], values[:origin],
+                                             baseline[:origin], clean[:origin])
+            monthly = month[day_of_month(hours)]
+            past = np.where(clean[:origin], values[:origin] / monthly[:origin], np.nan)
+            profile = self._profile(week_matrix(past))
             window = slice(origin, min(end, origin + self.band_horizon))
             factor, spread = effects.multiplier(hours[window], occs)
             base = profile[hour_of_week(hours[window])] * monthly[window]
-            actuals.append(values[window])
+            actuals.append(scored[window])
             means.append(base * factor)
             spreads.append(spread * base**2)
         if not actuals:
+            return np.array([]), np.array([]), np.array([])
+        return tuple(np.concatenate(x) for x in (actuals, means, spreads))  # type: ignore
+
+    def _band(self, actual: np.ndarray, mean: np.ndarray, spread: np.ndarray
+              ) -> tuple[float, float]:
+        """(phi, band scale) from the internal out-of-sample forecasts; see
+        `forecasting.bands`."""
+        if not len(actual):
             return DEFAULT_PHI, 1.0
-        actual, mean, spread = (np.concatenate(x) for x in (actuals, means, spreads))
         phi = moment_phi(actual, mean)
         if not self.calibrate_band:
             return phi, 1.0
@@ -244,6 +272,12 @@ class EventProfileForecaster:
             warnings.warn(f"queue {queue!r}: event kind {kind!r} ({', '.join(sorted(set(names)))}) "
                           f"has no past occurrence in the history; forecasting it with no "
                           f"event effect", ForecastWarning, stacklevel=3)
+
+
+def _wape(actual: np.ndarray, forecast: np.ndarray) -> float:
+    ok = ~np.isnan(actual)
+    total = float(np.sum(actual[ok]))
+    return float(np.sum(np.abs(actual[ok] - forecast[ok]))) / total if total > 0 else 0.0
 
 
 def gamma_quantiles(mean: np.ndarray, variance: np.ndarray,

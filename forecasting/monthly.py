@@ -12,8 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecasting.calendar import to_timestamps
-
 DAYS = 31
 MIN_DAYS = 90
 """Fewer clean days than this (about three months) learn no day-of-month effect."""
@@ -21,7 +19,8 @@ MIN_DAYS = 90
 
 def day_of_month(hours: np.ndarray) -> np.ndarray:
     """0 = the 1st ... 30 = the 31st, for hours on the project's hour grid."""
-    return to_timestamps(np.asarray(hours, dtype=np.int64)).day.to_numpy() - 1
+    days = (np.asarray(hours, dtype=np.int64) // 24).astype("datetime64[D]")
+    return (days - days.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
 
 
 def day_of_month_factors(hours: np.ndarray, values: np.ndarray, baseline: np.ndarray,
