@@ -16,6 +16,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from roster.domain import Break, Roster, Shift
+from roster.engine.bound import add_bound, lp_bound
 from roster.engine.greedy import fill_fallback, greedy_roster
 from roster.engine.lns import Incumbent, Lns
 from roster.engine.model import BuiltModel, RosterProblem, build_model
@@ -44,6 +45,8 @@ class SolveOptions:
     """Without a hint, build a greedy first roster and hint it."""
     lns_above: int = 60_000
     """Options above which LNS replaces the whole-model solve."""
+    lp_bound: bool = True
+    """Compute a lower bound from a linear relaxation (bound.py) and give it to the solver."""
 
 
 @dataclass(frozen=True)
@@ -131,10 +134,12 @@ class RosterSolver:
         first: np.ndarray | None = None
         if self.options.hint is not None:
             add_hint(built, self.options.hint)
+            first = hint_array(built, self.options.hint)
         elif self.options.warm_start:
             first = _greedy_values(built, self.problem,
                                    started + 0.3 * self.options.time_limit)
-        if first is not None and len(first) > self.options.lns_above:
+        if first is not None and len(first) > self.options.lns_above and (
+                self.options.hint is None):
             result = self._solve_lns(built, first, started, on_progress)
             if result is not None:
                 return result
@@ -146,8 +151,13 @@ class RosterSolver:
                 model.proto.clear_solution_hint()
                 model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
                 model.proto.solution_hint.values.extend(fixed.response_proto.solution)
-            else:
+            elif self.options.hint is None:
                 _hint_values(built, first)
+        if self.options.lp_bound and not self._stopped.is_set():
+            left = self.options.time_limit - (time.perf_counter() - started)
+            bound = lp_bound(built, seconds=0.5 * left)
+            if bound is not None:
+                add_bound(built, bound)
         solver = self._solver
         params = solver.parameters
         params.max_time_in_seconds = max(0.01, self.options.time_limit
@@ -180,7 +190,8 @@ class RosterSolver:
                    on_progress: Callable[[Progress], None] | None) -> SolveResult | None:
         """Large models: score the greedy roster, then LNS (lns.Lns) until the time is up.
 
-        The bound reported is `trivial_bound` (CP-SAT gives none on these sizes in time).
+        The bound reported is the linear relaxation's (bound.py, computed in a thread
+        alongside), else `trivial_bound`.
         None when the greedy roster breaks a rule (then the caller solves the whole model).
         """
         deadline = started + self.options.time_limit
@@ -189,11 +200,21 @@ class RosterSolver:
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         scoring = time.perf_counter() - scored_at
-        bound = trivial_bound(built)
+        bounds = [trivial_bound(built)]
+        worker = None
+        if self.options.lp_bound:
+            def relax() -> None:
+                value = lp_bound(built, seconds=max(1.0, deadline - time.perf_counter() - 1))
+                if value is not None:
+                    bounds.append(value)
+
+            worker = threading.Thread(target=relax, daemon=True)
+            worker.start()
         history: list[Progress] = []
 
         def report(objective: int) -> None:
-            item = Progress(time.perf_counter() - started, objective / SCALE, bound / SCALE)
+            item = Progress(time.perf_counter() - started, objective / SCALE,
+                            max(bounds) / SCALE)
             history.append(item)
             if on_progress is not None:
                 on_progress(item)
@@ -208,9 +229,11 @@ class RosterSolver:
                        on_improve=lambda inc: report(inc.objective))
         if best.values is not first:
             code, solver = _fixed_solve(built, best.values, max(1.0, 3 * scoring))
+        if worker is not None:
+            worker.join(timeout=max(0.0, deadline - time.perf_counter()))
         proto = built.model.proto
         result = SolveResult(
-            roster=None, status="FEASIBLE", objective=None, bound=bound / SCALE,
+            roster=None, status="FEASIBLE", objective=None, bound=max(bounds) / SCALE,
             seconds=time.perf_counter() - started, first_solution_seconds=history[0].seconds,
             progress=history, variables=len(proto.variables),
             constraints=len(proto.constraints))
@@ -302,6 +325,23 @@ def add_hint(built: BuiltModel, roster: Roster) -> int:
             ctx.model.add_hint(ctx.lits[i], 1 if hit else 0)
         matched += found
     return matched
+
+
+def hint_array(built: BuiltModel, roster: Roster) -> np.ndarray:
+    """0/1 per option: 1 where `roster` has exactly that shift."""
+    ctx = built.context
+    index = {a.id: i for i, a in enumerate(ctx.team.agents)}
+    values = np.zeros(len(ctx.lits), dtype=np.int8)
+    for shift in roster.shifts:
+        a = index.get(shift.agent_id)
+        d = (shift.date - ctx.period.start).days
+        if a is None or not 0 <= d < ctx.days:
+            continue
+        for i in ctx.day_options(a, d):
+            if same_shift(ctx.option(i), shift, ctx):
+                values[i] = 1
+                break
+    return values
 
 
 def extract_roster(built: BuiltModel, solver: cp_model.CpSolver) -> Roster:
