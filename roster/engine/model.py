@@ -119,8 +119,11 @@ class Context:
         return value
 
     def template_on(self, a: int, d: int, template: str) -> cp_model.LinearExprT:
+        key = ("tpl", a, d, template)
+        if key in self._groups:
+            return self._groups[key]
         indices = [i for i in self.day_options(a, d) if self.option(i).template == template]
-        return self.group(("tpl", a, d, template), indices)
+        return self.group(key, indices)
 
     def guard(self, agent_id: str, rule: str) -> list[cp_model.IntVar]:
         """Enforcement literals for a hard rule: none normally, an assumption in explain mode."""

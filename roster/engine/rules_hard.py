@@ -275,16 +275,25 @@ def forbidden_successions(ctx: Context) -> None:
     pairs = ctx.team.settings.forbidden_successions
     if not pairs:
         return
+    followers: dict[str, set[str]] = defaultdict(set)
+    for first, second in pairs:
+        followers[first].add(second)
     for a in ctx.agent_indices():
         agent = ctx.team.agents[a]
         last = ctx.previous_shifts(agent.id)[-1:]
-        for first, second in pairs:
-            if last and last[0].template == first and (
-                    ctx.period.start - last[0].date).days == 1:
+        if last and (ctx.period.start - last[0].date).days == 1:
+            for second in followers.get(last[0].template or "", ()):
                 ctx.add(agent.id, "forbidden_successions", ctx.template_on(a, 0, second) == 0)
-            for d in range(ctx.days - 1):
-                ctx.add(agent.id, "forbidden_successions",
-                        ctx.template_on(a, d, first) + ctx.template_on(a, d + 1, second) <= 1)
+        for d in range(ctx.days - 1):
+            # one constraint per first template: (it on d) + (any follower on d+1) <= 1,
+            # exact because each day holds at most one option
+            later = ctx.day_options(a, d + 1)
+            for first, banned in followers.items():
+                today = [i for i in ctx.day_options(a, d) if ctx.option(i).template == first]
+                tomorrow = [i for i in later if ctx.option(i).template in banned]
+                if today and tomorrow:
+                    ctx.add(agent.id, "forbidden_successions",
+                            sum(ctx.lits[i] for i in today + tomorrow) <= 1)
 
 
 HARD_RULES: list[Callable[[Context], None]] = [
