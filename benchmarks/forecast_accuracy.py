@@ -11,6 +11,8 @@ Run from the repository root:
    each baseline, and the Double 11 day total against the actual.
 3. 80%-band coverage of the product on rolling-origin backtests (4 x 672 h) of every
    history.
+   (The baselines are those of `forecasting.baselines`; MSTL trains on the whole history
+   before the origin, like the dataset README's reference.)
 4. Seconds for fit + predict (2 years x 2 queues, 672 h), median of 5, next to the
    4-week seasonal average's time in the same run.
 """

@@ -4,11 +4,14 @@ Per queue:
 1. Hours inside event footprints, missing hours and anomalous days are set aside; the rest
    give a centred hour-of-week profile (to measure events against) and a recent one
    (level of the last weeks x weekly shape of the last eight weeks, used for the forecast).
-2. Event effects are learned per kind (shape over relative time) with a strength per
+2. A day-of-month cycle (`forecasting.monthly`) multiplies the profile when it lowers the
+   error of forecasts from rolling origins inside the history.
+3. Event effects are learned per kind (shape over relative time) with a strength per
    occurrence; see `forecasting.effects`.
-3. The band is a gamma distribution with variance `mu + phi mu^2 + (event spread)^2`:
+4. The band is a gamma distribution with variance `mu + c (phi mu^2 + (event spread)^2)`:
    `phi` from rolling-origin forecasts inside the history, the event spread from how much
-   the strength of a kind varied between its past occurrences, times the baseline.
+   the strength of a kind varied between its past occurrences, times the baseline, and `c`
+   so that the band covers 80% of those internal forecasts (`forecasting.bands`).
 """
 
 from __future__ import annotations
