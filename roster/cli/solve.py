@@ -28,13 +28,14 @@ import typer
 from forecasting.validation import InputError, parse_timestamp
 from roster.cli.common import fail, user_errors
 from roster.domain import PlanningPeriod, Roster, Team
-from roster.engine.demand import interval_demands, read_requirements
+from roster.engine.demand import interval_demands
 from roster.engine.explain import explain_infeasible, explain_shortfalls
 from roster.engine.model import RosterProblem
 from roster.engine.repair import RosterChange, repair_roster
 from roster.engine.solve import Progress, RosterSolver, SolveOptions, SolveResult
 from roster.engine.weights import unknown_rules
-from roster.scenario_files import Scenario, load_scenario
+from roster.pipeline import PlanOptions, StopSignal, plan, requirements_for
+from roster.scenario_files import load_scenario
 
 EXIT_INFEASIBLE = 1
 
@@ -71,31 +72,6 @@ def _check_search(time_limit: float, workers: int) -> None:
         raise InputError(f"--workers: expected a whole number from 1 to 64, got {workers}")
 
 
-def requirements_for(scenario: Scenario, period: PlanningPeriod,
-                     path: Path | None) -> pd.DataFrame:
-    """Requirements from `path`, or forecast -> staffing from the scenario's history."""
-    settings = scenario.team.settings
-    if path is not None:
-        frame = read_requirements(path, settings, period)
-    else:
-        if scenario.history is None:
-            raise InputError("the scenario has no history.csv to forecast from; expected "
-                             "--requirements FILE with columns start,queue,agents")
-        from forecasting.model import EventProfileForecaster
-        from forecasting.output import forecast_table
-        from roster.staffing.requirement import requirements
-
-        start = pd.Timestamp(period.start)
-        model = EventProfileForecaster().fit(scenario.history, scenario.events)
-        forecast = model.predict(start, period.days * 24, scenario.events)
-        frame = requirements(forecast_table(forecast), settings.queues,
-                             settings.interval_minutes, settings.forecast_quantile)
-    if not len(frame):
-        raise InputError(f"requirements: expected rows inside the period {period.start} to "
-                         f"{period.end - timedelta(days=1)}, got none")
-    return frame
-
-
 def _previous(path: Path | None, team: Team, period: PlanningPeriod) -> Roster | None:
     if path is None:
         return None
@@ -107,7 +83,7 @@ def _previous(path: Path | None, team: Team, period: PlanningPeriod) -> Roster |
 
 
 @contextmanager
-def _stop_on_ctrl_c(solver: RosterSolver) -> Iterator[None]:
+def _stop_on_ctrl_c(solver: RosterSolver | StopSignal) -> Iterator[None]:
     """Ctrl-C stops the search; the best roster so far is still written."""
     old = signal.getsignal(signal.SIGINT)
     signal.signal(signal.SIGINT, lambda *_: solver.stop())
@@ -186,22 +162,26 @@ def solve(
     period = _period(team, start, days)
     frame = requirements_for(scenario, period, requirements)
     before = _previous(previous, team, period)
-    problem = RosterProblem(team, period, interval_demands(frame), previous=before)
-    solver = RosterSolver(problem, SolveOptions(time_limit=time_limit, workers=workers,
-                                                seed=seed))
-    with _stop_on_ctrl_c(solver):
-        result = solver.solve(_progress(quiet))
+    stop = StopSignal()
+    with _stop_on_ctrl_c(stop):
+        outcome = plan(scenario, period, PlanOptions(time_limit=time_limit, workers=workers,
+                                                     seed=seed, previous=before),
+                       requirements=frame, on_progress=_progress(quiet), stop=stop)
+    result = outcome.result
     if result.status == "INFEASIBLE":
-        _fail_infeasible(problem)
-    if result.roster is None:
+        _fail_infeasible(outcome.problem)
+    if outcome.roster is None or outcome.kpis is None:
         fail(f"error: no roster found within --time-limit {time_limit:g} s "
              f"(status {result.status}); expected a longer time limit", code=EXIT_INFEASIBLE)
         return
-    _checked(team, result.roster, before)
-    extra = {"shortfalls.txt": _shortfall_text(team, result.roster, frame)}
-    written = _write(out, team, result.roster, frame, result, workers, seed, extra)
+    _checked(outcome.team, outcome.roster, before)
+    extra = {"shortfalls.txt": _shortfall_text(outcome.team, outcome.roster, frame)}
+    from roster.results.exports import write_outputs
+
+    written = write_outputs(out, outcome.team, outcome.roster, frame, outcome.kpis,
+                            extra_files=extra)
     typer.echo(f"{result.status}: objective {result.objective:.2f}, bound {result.bound:.2f}, "
-               f"gap {result.gap:.2%}, {result.seconds:.1f} s; {len(result.roster.shifts)} "
+               f"gap {result.gap:.2%}, {result.seconds:.1f} s; {len(outcome.roster.shifts)} "
                f"shifts; wrote {len(written)} files to {out}")
 
 
