@@ -58,6 +58,11 @@ class Lns:
         self.index = np.fromiter((lit.index for lit in ctx.lits), dtype=np.int64,
                                  count=len(options))
         self.agents = np.array(sorted(set(ctx.agent_indices())), dtype=np.int32)
+        templates: dict[int, set[str]] = {int(a): set() for a in self.agents}
+        for o in options:
+            templates[o.agent].add(o.template)
+        self.templates = templates
+        """Templates each agent can work: agents who share them can trade shifts."""
         self.days = ctx.days
         self.seed = seed
         self.step_seconds = step_seconds
@@ -83,15 +88,37 @@ class Lns:
             return (self.day >= first) & (self.day < first + width)
         if kind == "agents_period":
             count = max(1, min(n_agents, round(size * n_agents)))
-            chosen = rng.sample(list(self.agents), count)
-            return np.isin(self.agent, chosen)
+            return np.isin(self.agent, self.related_agents(count, rng))
         # agents_window: about `size` of the cells, as a square-ish block of agents x days
         share = min(1.0, size ** 0.5 * 1.4)
         width = max(3, min(days, round(share * days)))
         count = max(1, min(n_agents, round(size * n_agents * days / width)))
         first = rng.randrange(0, days - width + 1)
-        chosen = rng.sample(list(self.agents), count)
+        chosen = self.related_agents(count, rng)
         return np.isin(self.agent, chosen) & (self.day >= first) & (self.day < first + width)
+
+    def related_agents(self, count: int, rng: random.Random) -> list[int]:
+        """`count` agents: a random one, then (half the time) those sharing most templates."""
+        pool = [int(a) for a in self.agents]
+        if count >= len(pool) or rng.random() < 0.5:
+            return rng.sample(pool, min(count, len(pool)))
+        pivot = rng.choice(pool)
+        mine = self.templates[pivot]
+
+        def overlap(a: int) -> float:
+            theirs = self.templates[a]
+            return len(mine & theirs) / max(1, len(mine | theirs)) + rng.random() * 0.3
+
+        others = sorted((a for a in pool if a != pivot), key=overlap, reverse=True)
+        return [pivot, *others[:count - 1]]
+
+    def choose_kind(self, rng: random.Random) -> str:
+        """A neighbourhood kind, favouring those that improved most per step (with exploration)."""
+        if rng.random() < 0.3:
+            return rng.choice(KINDS)
+        scores = [(self.stats.improved.get(k, 0) + 1) / (self.stats.steps.get(k, 0) + 2)
+                  for k in KINDS]
+        return rng.choices(KINDS, weights=scores)[0]
 
     def _adapt(self, kind: str, solved: bool) -> None:
         factor = 1.15 if solved else 0.85
@@ -142,7 +169,7 @@ class Lns:
                     return
                 with self._lock:
                     current = best[0]
-                    kind = rng.choice(KINDS)
+                    kind = self.choose_kind(rng)
                 values, objective, solved = self.step(current, kind, rng,
                                                       min(left, self.step_seconds))
                 with self._lock:
