@@ -26,12 +26,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from roster.domain import Agent, Contract, absent_days, prorated_minimum
 from roster.engine.demand import IntervalDemand
-from roster.engine.model import RosterProblem
+from roster.engine.model import BuiltModel, RosterProblem
 from roster.engine.variables import OptionSet, enumerate_options, to_minutes
-from roster.engine.weights import enabled, weight
+from roster.engine.weights import SCALE, enabled, weight
 
 MAX_PATTERN_DAYS = 10
 """Longer periods are not enumerated (2^days patterns); those agents go to first_solution."""
@@ -68,11 +69,11 @@ class _Coverage:
                     demanded.add(q)
                     self.need[q, t] = demand.agents
                     self.short[q, t] = weight(settings, "coverage_shortfall") * hours * (
-                        demand.value) * 100 if enabled(settings, "coverage_shortfall") else 0
+                        demand.value) * SCALE if enabled(settings, "coverage_shortfall") else 0
         self.over = np.zeros(len(queues))
         if enabled(settings, "overstaffing"):
             for q in demanded:
-                self.over[q] = weight(settings, "overstaffing") * hours * 100
+                self.over[q] = weight(settings, "overstaffing") * hours * SCALE
         self.have = np.zeros_like(self.need)
         self.prefix = np.zeros((len(queues), horizon + 1))
         for q in range(len(queues)):
@@ -126,7 +127,8 @@ def _day_rules_ok(pattern: tuple[bool, ...], contract: Contract, least_days: lis
 class GreedyBuilder:
     """Holds the option arrays and the residual demand; `build` runs the whole heuristic."""
 
-    def __init__(self, problem: RosterProblem, options: OptionSet | None = None) -> None:
+    def __init__(self, problem: RosterProblem, options: OptionSet | None = None,
+                 costs: np.ndarray | None = None) -> None:
         self.problem = problem
         self.team = problem.team
         self.period = problem.period
@@ -147,9 +149,9 @@ class GreedyBuilder:
                             if o.break_start is not None else 0 for o in opts], dtype=np.int64)
         settings = self.team.settings
         cost_on = enabled(settings, "labour_cost")
-        self.cost = np.array([
+        self.cost = costs if costs is not None else np.array([
             weight(settings, "labour_cost") * self.team.contract_of(self.team.agents[o.agent])
-            .hourly_cost * o.paid / 60 * 100 if cost_on else 0.0 for o in opts])
+            .hourly_cost * o.paid / 60 * SCALE if cost_on else 0.0 for o in opts])
         self.cover = _Coverage(problem, self.queues, self.horizon)
         self.rules = {r: enabled(settings, r) for r in (
             "days_per_week", "max_consecutive_days", "min_consecutive_days",
@@ -374,9 +376,32 @@ class GreedyBuilder:
 
 
 def greedy_roster(problem: RosterProblem, options: OptionSet | None = None,
-                  deadline: float | None = None, improve: bool = True) -> GreedyResult:
-    """A first roster as option indices; agents in `fallback` still need one (see module)."""
-    return GreedyBuilder(problem, options).build(deadline, improve)
+                  deadline: float | None = None, improve: bool = True,
+                  costs: np.ndarray | None = None) -> GreedyResult:
+    """A first roster as option indices; agents in `fallback` still need one (see module).
+
+    `costs` (solver units per option) replaces the labour cost in the scores: pass
+    `option_costs(built)` to weigh preferences and stability too.
+    """
+    return GreedyBuilder(problem, options, costs).build(deadline, improve)
+
+
+def option_costs(built: BuiltModel) -> np.ndarray:
+    """Objective points each option adds on its own: the penalty terms that are linear in
+    the option literals (labour cost, preferences, stability)."""
+    ctx = built.context
+    of_var = {lit.index: i for i, lit in enumerate(ctx.lits)}
+    costs = np.zeros(len(ctx.lits))
+    for term in built.terms:
+        if isinstance(term.expr, int):
+            continue
+        flat = cp_model.FlatIntExpr(term.expr)
+        indices = [of_var.get(v.index) for v in flat.vars]
+        if any(i is None for i in indices):
+            continue
+        for i, c in zip(indices, flat.coeffs, strict=True):
+            costs[i] += term.coef * c
+    return costs
 
 
 def fill_fallback(problem: RosterProblem, result: GreedyResult, seconds_per_agent: float = 2.0,

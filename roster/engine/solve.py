@@ -17,10 +17,10 @@ from ortools.sat.python import cp_model
 
 from roster.domain import Break, Roster, Shift
 from roster.engine.bound import add_bound, lp_bound
-from roster.engine.greedy import fill_fallback, greedy_roster
-from roster.engine.lns import Incumbent, Lns
+from roster.engine.greedy import fill_fallback, greedy_roster, option_costs
 from roster.engine.model import BuiltModel, RosterProblem, build_model
 from roster.engine.rules_soft import same_shift
+from roster.engine.subteam_lns import SubteamLns
 from roster.engine.variables import to_datetime
 from roster.engine.weights import SCALE
 
@@ -118,7 +118,7 @@ class RosterSolver:
         self.built = built
         self._solver = cp_model.CpSolver()
         self._stopped = threading.Event()
-        self._lns: Lns | None = None
+        self._lns: SubteamLns | None = None
 
     def stop(self) -> None:
         """End the search early; solve() returns the best roster so far."""
@@ -188,7 +188,8 @@ class RosterSolver:
 
     def _solve_lns(self, built: BuiltModel, first: np.ndarray, started: float,
                    on_progress: Callable[[Progress], None] | None) -> SolveResult | None:
-        """Large models: score the greedy roster, then LNS (lns.Lns) until the time is up.
+        """Large models: score the greedy roster, then LNS over small sub-teams
+        (subteam_lns) until the time is up.
 
         The bound reported is the linear relaxation's (bound.py, computed in a thread
         alongside), else `trivial_bound`.
@@ -219,16 +220,23 @@ class RosterSolver:
             if on_progress is not None:
                 on_progress(item)
 
-        best = Incumbent(first, round(solver.objective_value), time.perf_counter())
-        report(best.objective)
-        lns = Lns(built, seed=self.options.seed, step_seconds=3.0)
+        objective = [solver.objective_value]
+        report(round(objective[0]))
+        lns = SubteamLns(self.problem, built, first, seed=self.options.seed)
         self._lns = lns
         if self._stopped.is_set():
             lns.stop()
-        best = lns.run(best, deadline - 1.5 * scoring - 0.5, self.options.workers,
-                       on_improve=lambda inc: report(inc.objective))
-        if best.values is not first:
-            code, solver = _fixed_solve(built, best.values, max(1.0, 3 * scoring))
+
+        def improved(gain: float) -> None:
+            objective[0] -= gain  # the small models' gain; the whole is rescored below
+            report(round(objective[0]))
+
+        values = lns.run(deadline - 1.5 * scoring - 0.5, self.options.workers, improved)
+        if lns.stats.improved:
+            again, rescored = _fixed_solve(built, values, max(1.0, 3 * scoring))
+            if again in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
+                    rescored.objective_value <= solver.objective_value):
+                code, solver = again, rescored
         if worker is not None:
             worker.join(timeout=max(0.0, deadline - time.perf_counter()))
         proto = built.model.proto
@@ -291,7 +299,8 @@ def _greedy_values(built: BuiltModel, problem: RosterProblem,
                    deadline: float) -> np.ndarray | None:
     """0/1 per option of a greedy first roster (greedy.py, first_solution for the agents it
     leaves), or None when some agent still has no roster."""
-    result = greedy_roster(problem, built.context.options, deadline=deadline)
+    result = greedy_roster(problem, built.context.options, deadline=deadline,
+                           costs=option_costs(built))
     if fill_fallback(problem, result, deadline=deadline):
         return None
     values = np.zeros(len(built.context.lits), dtype=np.int8)
