@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
+from roster.engine.demand import ShiftDemand
 from roster.engine.model import BuiltModel
 
 
@@ -43,7 +44,7 @@ class LnsStats:
     sizes: dict[str, float] = field(default_factory=dict)
 
 
-KINDS = ("agents_window", "all_agents_window", "agents_period")
+KINDS = ("agents_window", "all_agents_window", "agents_period", "short_cover")
 
 
 class Lns:
@@ -63,6 +64,7 @@ class Lns:
             templates[o.agent].add(o.template)
         self.templates = templates
         """Templates each agent can work: agents who share them can trade shifts."""
+        self.cover_rows = self._cover_rows(built)
         self.days = ctx.days
         self.seed = seed
         self.step_seconds = step_seconds
@@ -97,6 +99,45 @@ class Lns:
         chosen = self.related_agents(count, rng)
         return np.isin(self.agent, chosen) & (self.day >= first) & (self.day < first + width)
 
+    @staticmethod
+    def _cover_rows(built: BuiltModel) -> list[tuple[int, int, np.ndarray]]:
+        """(day, required, option indices) of each shift demand with a shortfall weight."""
+        ctx = built.context
+        by_key: dict[tuple[int, str], list[int]] = {}
+        for i, o in enumerate(ctx.options.options):
+            by_key.setdefault((o.day, o.template), []).append(i)
+        rows = []
+        for demand in ctx.problem.demands:
+            if isinstance(demand, ShiftDemand) and demand.required > 0:
+                d = (demand.day - ctx.period.start).days
+                indices = by_key.get((d, demand.template), [])
+                if 0 <= d < ctx.days and indices:
+                    rows.append((d, demand.required, np.array(indices, dtype=np.int64)))
+        return rows
+
+    def short_days(self, values: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """(day, options that would fill it) of shift demand the incumbent leaves short."""
+        return [(d, idx) for d, need, idx in self.cover_rows if int(values[idx].sum()) < need]
+
+    def short_cover(self, values: np.ndarray, rng: random.Random) -> np.ndarray | None:
+        """Agents who could fill a short (day, template), with related agents, over days
+        around it; None when nothing is short."""
+        short = self.short_days(values)
+        if not short:
+            return None
+        day, fillers = rng.choice(short)
+        size = self.sizes["short_cover"]
+        share = min(1.0, size ** 0.5 * 1.4)
+        width = max(3, min(self.days, round(share * self.days)))
+        count = max(2, min(len(self.agents), round(size * len(self.agents) * self.days / width)))
+        candidates = sorted({int(self.agent[i]) for i in fillers})
+        chosen = set(rng.sample(candidates, min(len(candidates), max(1, count // 2))))
+        if count > len(chosen):
+            chosen |= set(self.related_agents(count - len(chosen), rng))
+        first = min(max(0, day - rng.randrange(width)), self.days - width)
+        return (np.isin(self.agent, sorted(chosen)) & (self.day >= first)
+                & (self.day < first + width))
+
     def related_agents(self, count: int, rng: random.Random) -> list[int]:
         """`count` agents: a random one, then (half the time) those sharing most templates."""
         pool = [int(a) for a in self.agents]
@@ -129,7 +170,9 @@ class Lns:
     def step(self, incumbent: Incumbent, kind: str, rng: random.Random,
              seconds: float) -> tuple[np.ndarray | None, int | None, bool]:
         """One sub-solve; (values, objective, proved optimal) of its best solution, if any."""
-        free = self.neighbourhood(kind, rng)
+        free = self.short_cover(incumbent.values, rng) if kind == "short_cover" else None
+        if free is None:
+            free = self.neighbourhood("agents_window" if kind == "short_cover" else kind, rng)
         whole = bool(free.all())
         values = incumbent.values
         fixed = ~free
