@@ -27,6 +27,8 @@ from roster.sampledata.synthetic import synthetic_requirements, synthetic_team
 
 START = date(2026, 11, 23)
 LIMITS = {60: 30.0, 300: 120.0, 1000: 300.0}
+REPAIR_SECONDS = 6.0
+"""The repair's solver limit; the target is the whole repair (build included) under 10 s."""
 
 
 def peak_mb() -> float:
@@ -62,7 +64,7 @@ def repair(row: dict[str, object], workers: int) -> dict[str, object]:
     change = RosterChange("sick", sick.agent_id, datetime.combine(sick.date, datetime.min.time()))
     started = time.perf_counter()
     fixed = repair_roster(row["team"], roster, [change], row["demands"],  # type: ignore[arg-type]
-                          SolveOptions(time_limit=10, workers=workers))
+                          SolveOptions(time_limit=REPAIR_SECONDS, workers=workers))
     seconds = time.perf_counter() - started
     violations = check_roster(fixed.team, fixed.roster) if fixed.roster else None
     return {"seconds": round(seconds, 1), "status": fixed.solve.status,
