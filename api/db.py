@@ -4,19 +4,32 @@ SQLite runs in WAL mode with foreign keys on, and every writing transaction star
 with `BEGIN IMMEDIATE` so two writers queue on the busy timeout instead of failing when one
 upgrades a read to a write. PostgreSQL runs at READ COMMITTED; the compare-and-set updates
 on `roster_series` serialise the changes that matter.
+
+SQLite's busy handler polls with growing sleeps (up to 100 ms), so a hot writing path first
+passes `write_gate(engine)`: writers of one process queue on a lock, and the server
+processes on an `flock` of a file beside the database; each waiter wakes the moment the
+previous writer is done.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: the thread lock alone queues this process's writers
+    fcntl = None  # type: ignore[assignment]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -27,6 +40,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
                                pool_size=20, max_overflow=20)
         _sqlite_setup(engine)
+        database = engine.url.database
+        _GATES[engine] = WriteGate(f"{database}-writers.lock"
+                                   if database and database != ":memory:" else None)
         return engine
     return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
 
@@ -46,6 +62,38 @@ def _sqlite_setup(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class WriteGate:
+    """One writer at a time: a thread lock, then an exclusive `flock` on `path` (if any)."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self._threads = threading.Lock()
+        self._fd: int | None = None
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._threads:
+            if self.path is None or fcntl is None:
+                yield
+                return
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+_GATES: WeakKeyDictionary[Engine, WriteGate] = WeakKeyDictionary()
+
+
+def write_gate(engine: Engine) -> AbstractContextManager[None]:
+    """Enter before a writing transaction on a hot path (SQLite); nothing on PostgreSQL."""
+    gate = _GATES.get(engine)
+    return gate() if gate is not None else nullcontext()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

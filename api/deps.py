@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from api.errors import Forbidden, NotAuthenticated
@@ -78,18 +78,33 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def principal_of(session: Session, user: User) -> Principal:
-    teams: frozenset[str] = frozenset()
-    if user.role == "supervisor":
-        teams = frozenset(session.scalars(
-            select(SupervisorTeam.team_id).where(SupervisorTeam.user_id == user.id)))
-    return Principal(id=user.id, username=user.username, role=user.role, team_id=user.team_id,
-                     agent_id=user.agent_id, teams=teams)
+_PRINCIPAL = (
+    select(User.username, User.role, User.team_id, User.agent_id, User.active,
+           SupervisorTeam.team_id.label("supervised"))
+    .outerjoin(SupervisorTeam, SupervisorTeam.user_id == User.id)
+    .where(User.id == bindparam("user_id")))
 
 
-def get_current_user(
+def principal_in(session: Session, user_id: int) -> Principal:
+    """The active user `user_id` with their teams, read in one query inside the caller's
+    transaction; NotAuthenticated when they no longer exist or are disabled."""
+    rows = session.connection().execute(_PRINCIPAL, {"user_id": user_id}).all()
+    if not rows or not rows[0].active:
+        raise NotAuthenticated("the token's user no longer exists or is disabled",
+                               field="Authorization")
+    first = rows[0]
+    teams = frozenset(r.supervised for r in rows if r.supervised is not None
+                      and first.role == "supervisor")
+    return Principal(id=user_id, username=first.username, role=first.role,
+                     team_id=first.team_id, agent_id=first.agent_id, teams=teams)
+
+
+async def get_token_user_id(
     request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> Principal:
+) -> int:
+    """The user id a valid bearer token names (whether the user is still active is checked
+    by `principal_in`, in the request's own transaction). Async because it only computes:
+    FastAPI then runs it on the event loop instead of handing it to a worker thread."""
     if not token:
         raise NotAuthenticated("expected a bearer token in the Authorization header, got none",
                                field="Authorization")
@@ -98,12 +113,15 @@ def get_current_user(
     if user_id is None:
         raise NotAuthenticated("expected a valid, unexpired bearer token; sign in again at "
                                "/auth/token", field="Authorization")
+    return user_id
+
+
+def get_current_user(request: Request, user_id: Annotated[int, Depends(get_token_user_id)]
+                     ) -> Principal:
     with request.app.state.readers() as session, session.begin():
-        user = session.get(User, user_id)
-        if user is None or not user.active:
-            raise NotAuthenticated("the token's user no longer exists or is disabled",
-                                   field="Authorization")
-        return principal_of(session, user)
+        return principal_in(session, user_id)
 
 
 CurrentUser = Annotated[Principal, Depends(get_current_user)]
+TokenUserId = Annotated[int, Depends(get_token_user_id)]
+"""For routes that look the user up inside their own transaction (`principal_in`)."""

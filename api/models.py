@@ -3,7 +3,9 @@
 Rosters are stored one row per version with the whole domain `Roster` as JSON text: a
 version is an immutable snapshot that is always read, checked and exported as a whole, so
 applying a swap is one insert plus one compare-and-set on the series row, and a version
-never changes after it is written (which also makes it safe to cache by id).
+never changes after it is written (which also makes it safe to cache by id). A version made
+by a swap also records the change from its base, which lets every server process carry its
+in-memory copy forward instead of parsing the whole roster again.
 """
 
 from __future__ import annotations
@@ -134,6 +136,10 @@ class RosterRow(Base):
     based_on_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     data: Mapped[str] = mapped_column(Text)
+    change: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """For a version made from `based_on_id` by a small change (a swap): the shifts removed
+    (`[agent_id, date]` pairs) and added, so a process that holds the base version in memory
+    builds this one without parsing `data`. `data` is always the whole roster."""
     stats: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

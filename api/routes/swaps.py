@@ -7,9 +7,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import CurrentUser, Principal, SessionDep
+from api.deps import CurrentUser, Principal, SessionDep, TokenUserId
 from api.errors import Conflict
 from api.schemas import CommentIn, Limit, Offset, RowId, SwapIn, TeamId
+from api.services import approval
 from api.services import swaps as service
 from api.services.teams import team_row
 
@@ -76,8 +77,8 @@ def accept(swap_id: RowId, request: Request, who: CurrentUser, session: SessionD
     if auto and result and result["ok"] and not coverage.get("worse"):
         state = request.app.state
         with contextlib.suppress(Conflict):  # else it stays with the supervisor
-            service.approve(state.sessions, state.readers, AUTO, swap_id,
-                            "auto-approved: no rule broken, coverage no worse", auto=True)
+            approval.approve(state.sessions, AUTO, swap_id,
+                             "auto-approved: no rule broken, coverage no worse", auto=True)
     session.expire_all()
     row = service.swap_row(session, swap_id)
     session.commit()
@@ -96,14 +97,12 @@ def decline(swap_id: RowId, who: CurrentUser, session: SessionDep,
 
 
 @router.post("/swaps/{swap_id}/approve")
-def approve(swap_id: RowId, request: Request, who: CurrentUser,
+def approve(swap_id: RowId, request: Request, user_id: TokenUserId,
             body: CommentIn | None = None) -> dict[str, Any]:
     """Apply the swap in a new published version; 409 with the reasons when it is blocked
     or when a concurrent change made it no longer fit."""
-    state = request.app.state
-    row = service.approve(state.sessions, state.readers, who, swap_id,
-                          body.comment if body else "")
-    return service.swap_out(row)
+    return approval.approve(request.app.state.sessions, user_id, swap_id,
+                            body.comment if body else "")
 
 
 @router.post("/swaps/{swap_id}/reject")

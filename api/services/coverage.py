@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
 
-from roster.domain import Roster, Shift, TeamSettings
+from roster.domain import PlanningPeriod, Roster, Shift, TeamSettings
 from roster.results.coverage import worked_intervals
 from roster.results.service import project_service, staffing_evaluate
 
 
-def _counts(shifts: Sequence[Shift], roster: Roster) -> Counter[tuple[int, str]]:
-    period = roster.period
+def headcount(shifts: Iterable[Shift], period: PlanningPeriod) -> Counter[tuple[int, str]]:
+    """Agents serving each queue, keyed by (interval index in the period, queue)."""
     origin = datetime.combine(period.start, datetime.min.time())
     step = timedelta(minutes=period.interval_minutes)
     total = period.days * period.intervals_per_day
@@ -49,21 +49,24 @@ def requirement_index(requirements: Sequence[dict[str, Any]] | None) -> Needs:
 
 
 def coverage_effect(settings: TeamSettings, before: Roster, removed: Sequence[Shift],
-                    added: Sequence[Shift], needs: Needs) -> dict[str, Any]:
+                    added: Sequence[Shift], needs: Needs,
+                    counts: Mapping[tuple[int, str], int] | None = None) -> dict[str, Any]:
     """Per interval and queue where the headcount changes: agents before and after, and the
     projected service level before and after when the requirements carry volumes.
 
+    `counts` is the headcount of `before` when the caller has it (see `headcount`);
+    otherwise the shifts around the changed intervals are counted.
     `worse` is true when some interval loses agents below its requirement (or, without
     requirements, loses agents at all) or its projected service level drops.
     """
-    minus = _counts(removed, before)
-    plus = _counts(added, before)
+    period = before.period
+    minus = headcount(removed, period)
+    plus = headcount(added, period)
     keys = sorted(set(minus) | set(plus))
     changed = [k for k in keys if plus.get(k, 0) != minus.get(k, 0)]
     if not changed:
         return {"intervals": [], "worse": False, "service_levels": False}
-    all_counts = _base_counts(before, changed)
-    period = before.period
+    all_counts = counts if counts is not None else _base_counts(before, changed)
     origin = datetime.combine(period.start, datetime.min.time())
     step = timedelta(minutes=period.interval_minutes)
     needs_by_key, column = needs

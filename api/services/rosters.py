@@ -8,7 +8,6 @@ both commit.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import date, timedelta
 from threading import Lock
 from typing import Any
@@ -19,43 +18,27 @@ from sqlalchemy.orm import Session, object_session
 from api.deps import Principal
 from api.errors import BadRequest, Conflict, NotFound
 from api.models import RosterRow, SeriesRow
+from api.services import versions
 from api.services.audit import record
 from api.services.coverage import Needs, requirement_index
 from roster.domain import Roster
 
-_CACHE: OrderedDict[tuple[str, int], Roster] = OrderedDict()
-_CACHE_LOCK = Lock()
-_CACHE_SIZE = 64
-
-
-def _key(session: Session | None, roster_id: int) -> tuple[str, int]:
-    bind = session.get_bind() if session is not None else None
-    return (str(bind.url) if bind is not None else "", roster_id)
+_NEEDS: dict[tuple[str, int, int], Needs] = {}
+_NEEDS_LOCK = Lock()
 
 
 def clear_cache() -> None:
-    with _CACHE_LOCK:
-        _CACHE.clear()
+    versions.clear()
+    with _NEEDS_LOCK:
         _NEEDS.clear()
 
 
 def roster_of(row: RosterRow) -> Roster:
     """The domain roster of a stored version (versions never change, so they are cached)."""
-    key = _key(object_session(row), row.id)
-    with _CACHE_LOCK:
-        cached = _CACHE.get(key)
-        if cached is not None:
-            _CACHE.move_to_end(key)
-            return cached
-    roster = Roster.model_validate_json(row.data)
-    with _CACHE_LOCK:
-        _CACHE[key] = roster
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return roster
-
-
-_NEEDS: dict[tuple[str, int, int], Needs] = {}
+    session = object_session(row)
+    if session is None:
+        return Roster.model_validate_json(row.data)
+    return versions.of_row(row, session).roster
 
 
 def set_requirements(series: SeriesRow, requirements: list[dict[str, Any]]) -> None:
@@ -66,12 +49,19 @@ def set_requirements(series: SeriesRow, requirements: list[dict[str, Any]]) -> N
 
 def needs_of(session: Session, series: SeriesRow) -> Needs:
     """The series' requirements indexed by interval and queue (cached per revision)."""
-    key = (_key(session, series.id)[0], series.id, series.requirements_rev or 0)
-    with _CACHE_LOCK:
+    return needs_for(session, series.id, series.requirements_rev or 0)
+
+
+def needs_for(session: Session, series_id: int, revision: int) -> Needs:
+    """`needs_of` by id and requirements revision (reads the requirements only on a miss)."""
+    key = (str(session.get_bind().url), series_id, revision)
+    with _NEEDS_LOCK:
         found = _NEEDS.get(key)
     if found is None:
-        found = requirement_index(series.requirements)
-        with _CACHE_LOCK:
+        requirements = session.scalar(select(SeriesRow.requirements)
+                                      .where(SeriesRow.id == series_id))
+        found = requirement_index(requirements)
+        with _NEEDS_LOCK:
             if len(_NEEDS) > 64:
                 _NEEDS.clear()
             _NEEDS[key] = found
@@ -196,11 +186,3 @@ def roster_summary(row: RosterRow) -> dict[str, Any]:
     return {"id": row.id, "team_id": row.team_id, "version": row.version, "status": row.status,
             "source": row.source, "based_on_id": row.based_on_id, "job_id": row.job_id,
             "created_at": row.created_at, "stats": row.stats}
-
-
-def remember(session: Session, roster_id: int, roster: Roster) -> None:
-    """Put a committed version in the cache (never before commit: a rolled-back id is reused)."""
-    with _CACHE_LOCK:
-        _CACHE[_key(session, roster_id)] = roster
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)

@@ -6,10 +6,9 @@ pending_peer --accept--> pending_supervisor --approve--> approved (new roster ve
      \--cancel / shift starts--> cancelled / expired <--/
 ```
 Each check runs against the period's current published roster: the shifts must still be
-the ones agreed, every hard rule for both agents (through `roster.checker`), and the
-coverage effect per interval and queue. Approval applies the swap in a new version with a
-compare-and-set on the published version; if another change won the race the swap is
-checked again on the new version, and refused with 409 when it no longer fits.
+the ones agreed, every hard rule for both agents (through `roster.checker`, on their shifts
+only), and the coverage effect per interval and queue (from the version's cached headcount).
+Approval (`api.services.approval`) applies the swap in a new version in one transaction.
 """
 
 from __future__ import annotations
@@ -18,18 +17,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.clock import local_now, utc_now
 from api.deps import Principal
 from api.errors import BadRequest, Conflict, Forbidden, NotFound
-from api.models import RosterRow, SeriesRow, SwapRow, TeamRow
+from api.models import SeriesRow, SwapRow
 from api.services import rosters as store
 from api.services.audit import record
 from api.services.checks import violation_out, violations_for
 from api.services.coverage import Needs, coverage_effect
-from api.services.teams import agent_row, load_team, team_row
+from api.services.teams import agent_row, load_team_for, team_row, team_settings
+from api.services.versions import ShiftKey, Version, key_of, version_of
 from roster.domain import Agent, Roster, Shift, Team
 
 PENDING = ("pending_peer", "pending_supervisor")
@@ -37,13 +37,23 @@ PENDING = ("pending_peer", "pending_supervisor")
 
 @dataclass
 class Context:
-    """What a check needs: the team, the series and its published roster."""
+    """What a check needs: the team (the agents involved), the series and its published
+    version."""
 
     team: Team
-    series: SeriesRow
-    roster_row: RosterRow
-    roster: Roster
+    series_id: int
+    period_start: date
+    roster_id: int
+    version: Version
     needs: Needs
+
+    @property
+    def roster(self) -> Roster:
+        return self.version.roster
+
+
+Exchange = tuple[list[ShiftKey], list[Shift]]
+"""A checked swap as a change of the roster: the shifts removed and the shifts added."""
 
 
 def _shift_view(shift: Shift) -> dict[str, Any]:
@@ -64,13 +74,14 @@ def swap_out(row: SwapRow) -> dict[str, Any]:
             "created_at": row.created_at, "updated_at": row.updated_at}
 
 
-def context(session: Session, team_id: str, day: date) -> Context:
+def context(session: Session, team_id: str, day: date, agent_ids: set[str]) -> Context:
     series = store.series_covering(session, team_id, day)
     if series is None or series.published_roster_id is None:
         raise BadRequest(f"team {team_id!r} has no published roster covering {day}",
                          field="requester_date")
-    row = store.roster_row(session, series.published_roster_id)
-    return Context(load_team(session, team_id), series, row, store.roster_of(row),
+    return Context(load_team_for(session, team_id, agent_ids), series.id,
+                   series.period_start, series.published_roster_id,
+                   version_of(session, series.published_roster_id),
                    store.needs_of(session, series))
 
 
@@ -78,8 +89,9 @@ def context_for(session: Session, swap: SwapRow) -> Context:
     series = session.get(SeriesRow, swap.series_id)
     if series is None or series.published_roster_id is None:
         raise Conflict("the swap's period no longer has a published roster", field="swap_id")
-    row = store.roster_row(session, series.published_roster_id)
-    return Context(load_team(session, swap.team_id), series, row, store.roster_of(row),
+    return Context(load_team_for(session, swap.team_id, {swap.requester_id, swap.peer_id}),
+                   series.id, series.period_start, series.published_roster_id,
+                   version_of(session, series.published_roster_id),
                    store.needs_of(session, series))
 
 
@@ -93,80 +105,75 @@ def handed_over(shift: Shift, agent: Agent) -> Shift:
     return shift.model_copy(update={"agent_id": agent.id, "queue": best, "segments": []})
 
 
-def swapped(team: Team, roster: Roster, requester: Shift, peer_id: str,
-            peer: Shift | None) -> tuple[Roster, list[Shift]]:
-    """The roster with the two shifts exchanged (or the requester's given to the peer), and
-    the shifts as they are worked after the exchange."""
-    moved = [handed_over(requester, team.agent(peer_id))]
-    if peer is not None:
-        moved.append(handed_over(peer, team.agent(requester.agent_id)))
-    keep = [s for s in roster.shifts if s is not requester and s is not peer]
-    return roster.model_copy(update={"shifts": keep + moved}), moved
-
-
 def _same(shift: Shift | None, snapshot: dict[str, Any] | None) -> bool:
     return shift is not None and snapshot is not None and _shift_view(shift) == snapshot
 
 
 def check(ctx: Context, requester_id: str, requester_date: date, peer_id: str,
           peer_date: date | None, agreed: tuple[dict[str, Any], dict[str, Any] | None] | None,
-          now: datetime, stage: str) -> tuple[dict[str, Any], Roster | None]:
-    """Check a swap on the published roster; return the findings and the swapped roster."""
-    roster = ctx.roster
+          now: datetime, stage: str) -> tuple[dict[str, Any], Exchange | None]:
+    """Check a swap on the published version; return the findings and, when nothing is in the
+    way of applying it, the exchange as a change of the roster (`ok` says whether a hard rule
+    would break)."""
+    version = ctx.version
+    number = version.number
     problems: list[str] = []
-    mine = roster.shift_of(requester_id, requester_date)
-    theirs = roster.shift_of(peer_id, peer_date) if peer_date is not None else None
+    mine = version.shift_of(requester_id, requester_date)
+    theirs = version.shift_of(peer_id, peer_date) if peer_date is not None else None
     if mine is None:
         problems.append(f"{requester_id} has no shift on {requester_date} in roster version "
-                        f"{roster.version}")
+                        f"{number}")
     if peer_date is not None and theirs is None:
-        problems.append(f"{peer_id} has no shift on {peer_date} in roster version "
-                        f"{roster.version}")
+        problems.append(f"{peer_id} has no shift on {peer_date} in roster version {number}")
     if agreed is not None:
         if mine is not None and not _same(mine, agreed[0]):
             problems.append(f"{requester_id}'s shift on {requester_date} changed since the "
                             f"request (agreed {agreed[0]['start']}-{agreed[0]['end'][11:]}, now "
                             f"{mine.start:%Y-%m-%d %H:%M}-{mine.end:%H:%M} in version "
-                            f"{roster.version})")
+                            f"{number})")
         if theirs is not None and agreed[1] is not None and not _same(theirs, agreed[1]):
             problems.append(f"{peer_id}'s shift on {peer_date} changed since the request "
                             f"(agreed {agreed[1]['start']}-{agreed[1]['end'][11:]}, now "
                             f"{theirs.start:%Y-%m-%d %H:%M}-{theirs.end:%H:%M} in version "
-                            f"{roster.version})")
+                            f"{number})")
     for shift in (mine, theirs):
         if shift is not None and shift.start <= now:
             problems.append(f"{shift.agent_id}'s shift on {shift.date} has already started")
-    result: dict[str, Any] = {"stage": stage, "roster_id": ctx.roster_row.id,
-                              "version": roster.version, "checked_at": utc_now().isoformat(),
-                              "problems": problems, "violations": [], "coverage": None}
+    result: dict[str, Any] = {"stage": stage, "roster_id": ctx.roster_id, "version": number,
+                              "checked_at": utc_now().isoformat(), "problems": problems,
+                              "violations": [], "coverage": None}
     if problems or mine is None:
         result["ok"] = False
         return result, None
     for shift, taker in ((mine, peer_id), (theirs, requester_id)):
         if shift is None:
             continue
-        clash = roster.shift_of(taker, shift.date)
+        clash = version.shift_of(taker, shift.date)
         if clash is not None and clash is not mine and clash is not theirs:
             problems.append(f"{taker} already works on {shift.date} "
                             f"({clash.start:%H:%M}-{clash.end:%H:%M})")
     if problems:
         result["ok"] = False
         return result, None
-    after, added = swapped(ctx.team, roster, mine, peer_id, theirs)
-    parties = {requester_id, peer_id}
-    before_found = {(v.agent_id, v.date, v.rule)
-                    for v in violations_for(ctx.team, roster, parties)}
-    found = [v for v in violations_for(ctx.team, after, parties)
-             if (v.agent_id, v.date, v.rule) not in before_found]
     removed = [mine] + ([theirs] if theirs is not None else [])
-    effect = coverage_effect(ctx.team.settings, roster, removed, added, ctx.needs)
+    added = [handed_over(mine, ctx.team.agent(peer_id))]
+    if theirs is not None:
+        added.append(handed_over(theirs, ctx.team.agent(requester_id)))
+    parties = {requester_id, peer_id}
+    before = version.shifts_of(parties)
+    after = [s for s in before if s is not mine and s is not theirs] + added
+    before_found = {(v.agent_id, v.date, v.rule)
+                    for v in violations_for(ctx.team, version.roster, parties, before)}
+    found = [v for v in violations_for(ctx.team, version.roster, parties, after)
+             if (v.agent_id, v.date, v.rule) not in before_found]
     result["violations"] = [violation_out(v) for v in found]
-    result["coverage"] = effect
+    result["coverage"] = coverage_effect(ctx.team.settings, version.roster, removed, added,
+                                         ctx.needs, version.counts)
     result["ok"] = not found
-    return result, after
+    return result, ([key_of(s) for s in removed], added)
 
 
-def _reasons(result: dict[str, Any]) -> list[str]:
+def reasons_of(result: dict[str, Any]) -> list[str]:
     return [*result["problems"], *(f"{v['agent_id']} {v['date'] or ''} [{v['rule']}]: "
                                     f"{v['message']}" for v in result["violations"])]
 
@@ -195,8 +202,7 @@ def visible(session: Session, who: Principal, swap_id: int) -> SwapRow:
 
 
 def local_time(session: Session, team_id: str) -> datetime:
-    row = session.get(TeamRow, team_id)
-    return local_now(row.settings["timezone"] if row else "Asia/Shanghai")
+    return local_now(team_settings(session, team_id).timezone)
 
 
 def expire_due(session: Session, row: SwapRow) -> bool:
@@ -234,23 +240,23 @@ def propose(session: Session, who: Principal, team_id: str, requester_id: str | 
         raise BadRequest(f"expected a colleague as peer_id, got the requester {peer_id!r}",
                          field="peer_id")
     agent_row(session, team_id, peer_id)
-    ctx = context(session, team_id, requester_date)
+    ctx = context(session, team_id, requester_date, {requester_id, peer_id})
     if peer_date is not None and not (
-            ctx.series.period_start <= peer_date
+            ctx.period_start <= peer_date
             < ctx.roster.period.end):
         raise BadRequest(f"expected peer_date inside the period {ctx.roster.period.start} to "
                          f"{ctx.roster.period.end}, got {peer_date}", field="peer_date")
     now = local_time(session, team_id)
     result, _ = check(ctx, requester_id, requester_date, peer_id, peer_date, None, now,
                       "creation")
-    mine = ctx.roster.shift_of(requester_id, requester_date)
-    theirs = ctx.roster.shift_of(peer_id, peer_date) if peer_date else None
+    mine = ctx.version.shift_of(requester_id, requester_date)
+    theirs = ctx.version.shift_of(peer_id, peer_date) if peer_date else None
     if mine is None or (peer_date is not None and theirs is None) or result["problems"]:
         raise BadRequest("; ".join(result["problems"]),
                          field="requester_date" if mine is None or not theirs else "peer_date",
                          check=result)
     starts = [mine.start] + ([theirs.start] if theirs is not None else [])
-    row = SwapRow(team_id=team_id, series_id=ctx.series.id, requester_id=requester_id,
+    row = SwapRow(team_id=team_id, series_id=ctx.series_id, requester_id=requester_id,
                   requester_date=requester_date, peer_id=peer_id, peer_date=peer_date,
                   requester_shift=_shift_view(mine),
                   peer_shift=_shift_view(theirs) if theirs is not None else None,
@@ -269,7 +275,7 @@ def swap_out_brief(row: SwapRow) -> dict[str, Any]:
             "peer_decision": row.peer_decision}
 
 
-def _require_pending(row: SwapRow, *allowed: str) -> None:
+def require_status(row: SwapRow, *allowed: str) -> None:
     if row.status not in allowed:
         raise Conflict(f"swap {row.id} is {row.status}; expected it to be "
                        f"{' or '.join(allowed)}", field="status")
@@ -283,7 +289,7 @@ def respond(session: Session, who: Principal, row: SwapRow, accept: bool,
                         f"{row.id}", field="swap_id")
     if expire_due(session, row):
         return None
-    _require_pending(row, "pending_peer")
+    require_status(row, "pending_peer")
     before = swap_out_brief(row)
     if not accept:
         row.status, row.peer_decision, row.comment = "declined", "declined", comment
@@ -309,7 +315,7 @@ def cancel(session: Session, who: Principal, row: SwapRow) -> None:
                         field="swap_id")
     if expire_due(session, row):
         raise Conflict(f"swap {row.id} expired at {row.expires_at}", field="status")
-    _require_pending(row, *PENDING)
+    require_status(row, *PENDING)
     before = swap_out_brief(row)
     row.status = "cancelled"
     row.updated_at = utc_now()
@@ -320,126 +326,12 @@ def reject(session: Session, who: Principal, row: SwapRow, comment: str) -> None
     who.require_supervisor(row.team_id)
     if expire_due(session, row):
         raise Conflict(f"swap {row.id} expired at {row.expires_at}", field="status")
-    _require_pending(row, "pending_supervisor")
+    require_status(row, "pending_supervisor")
     before = swap_out_brief(row)
     row.status, row.comment, row.decided_by = "rejected", comment, who.id
     row.updated_at = utc_now()
     record(session, who, "swap.reject", "swap", row.id, row.team_id, before,
            {**swap_out_brief(row), "comment": comment})
-
-
-class _Lost(Exception):
-    """Another change moved the published version first: check again."""
-
-
-def approve(writer: sessionmaker[Session], reader: sessionmaker[Session], who: Principal,
-            swap_id: int, comment: str, auto: bool = False) -> SwapRow:
-    """Check the swap on the current published roster and apply it in a new version.
-
-    First attempt: the check runs in a read-only transaction, and the write transaction then
-    inserts the new version and moves the published pointer only if it still points at the
-    checked version (optimistic). If another change won that race, the check runs again
-    inside the write transaction, with the series row locked, so it cannot lose twice.
-    """
-    with reader() as session, session.begin():
-        ctx, row = _approval_context(session, who, swap_id, writer)
-        result, after = _approval_check(session, ctx, row)
-        checked_id, series_id = ctx.roster_row.id, ctx.series.id
-    _refuse_if_blocked(writer, swap_id, result, after)
-    try:
-        with writer() as session:
-            with session.begin():
-                row, roster = _apply(session, who, swap_id, series_id, checked_id, after,
-                                     result, comment, auto)
-            store.remember(session, row.applied_roster_id or 0, roster)
-            return row
-    except _Lost:
-        pass
-    with writer() as session:
-        with session.begin():
-            session.execute(select(SeriesRow.id).where(SeriesRow.id == series_id)
-                            .with_for_update())
-            ctx, row = _approval_context(session, who, swap_id, writer)
-            result, after = _approval_check(session, ctx, row)
-            if not result["ok"] or after is None:
-                row.last_check = result
-                blocked = result
-            else:
-                blocked = None
-                row, roster = _apply(session, who, swap_id, series_id, ctx.roster_row.id,
-                                     after, result, comment, auto)
-        if blocked is not None:
-            _refuse_if_blocked(writer, swap_id, blocked, None)
-        store.remember(session, row.applied_roster_id or 0, roster)
-        return row
-
-
-def _approval_context(session: Session, who: Principal, swap_id: int,
-                      writer: sessionmaker[Session]) -> tuple[Context, SwapRow]:
-    row = visible(session, who, swap_id)
-    who.require_supervisor(row.team_id)
-    if row.status in PENDING and local_time(session, row.team_id) >= row.expires_at:
-        raise Conflict(f"swap {swap_id} expired at {row.expires_at}", field="status")
-    _require_pending(row, "pending_supervisor")
-    return context_for(session, row), row
-
-
-def _approval_check(session: Session, ctx: Context,
-                    row: SwapRow) -> tuple[dict[str, Any], Roster | None]:
-    return check(ctx, row.requester_id, row.requester_date, row.peer_id, row.peer_date,
-                 (row.requester_shift, row.peer_shift), local_time(session, row.team_id),
-                 "approval")
-
-
-def _refuse_if_blocked(writer: sessionmaker[Session], swap_id: int, result: dict[str, Any],
-                       after: Roster | None) -> None:
-    if result["ok"] and after is not None:
-        return
-    reasons = _reasons(result)
-    _store_check(writer, swap_id, result)
-    raise Conflict(f"swap {swap_id} cannot be approved: " + "; ".join(reasons),
-                   field="swap_id", reasons=reasons, check=result)
-
-
-def _apply(session: Session, who: Principal, swap_id: int, series_id: int, checked_id: int,
-           after: Roster, result: dict[str, Any], comment: str,
-           auto: bool) -> tuple[SwapRow, Roster]:
-    claimed = session.execute(
-        update(SeriesRow).where(SeriesRow.id == series_id,
-                                SeriesRow.published_roster_id == checked_id)
-        .values(last_version=SeriesRow.last_version + 1))
-    if claimed.rowcount != 1:
-        raise _Lost
-    row = swap_row(session, swap_id)
-    if row.status != "pending_supervisor":
-        decided = f" by user {row.decided_by}" if row.decided_by else ""
-        raise Conflict(f"swap {swap_id} was {row.status}{decided} in the meantime",
-                       field="status")
-    series = session.get(SeriesRow, series_id)
-    assert series is not None
-    version = series.last_version
-    roster = after.model_copy(update={"version": version})
-    new = RosterRow(series_id=series_id, team_id=series.team_id, version=version,
-                    status="published", source="swap", based_on_id=checked_id,
-                    data=roster.model_dump_json(), created_by=who.id)
-    session.add(new)
-    session.flush()
-    series.published_roster_id = new.id
-    store.mark_superseded(session, checked_id)
-    before = swap_out_brief(row)
-    row.status, row.decided_by, row.comment = "approved", who.id, comment
-    row.applied_roster_id, row.last_check, row.updated_at = new.id, result, utc_now()
-    record(session, who, "swap.auto_approve" if auto else "swap.approve", "swap", swap_id,
-           row.team_id, {**before, "published_roster_id": checked_id},
-           {**swap_out_brief(row), "published_roster_id": new.id, "version": version,
-            "comment": comment})
-    return row, roster
-
-
-def _store_check(writer: sessionmaker[Session], swap_id: int, result: dict[str, Any]) -> None:
-    with writer() as session, session.begin():
-        session.execute(update(SwapRow).where(SwapRow.id == swap_id)
-                        .values(last_check=result, updated_at=utc_now()))
 
 
 def list_swaps(session: Session, who: Principal, team_id: str | None, status: str | None,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from api.deps import Principal
@@ -90,6 +91,33 @@ def load_team(session: Session, team_id: str) -> Team:
                                LeaveRow.status.in_(["approved", "requested"])))]
     return Team.model_construct(settings=settings, agents=list(agents), leave=leave,
                                 preferences=list(preferences))
+
+
+_LEAVE = LeaveRow.__table__
+_LEAVE_OF = select(_LEAVE.c.agent_id, _LEAVE.c.start, _LEAVE.c.end, _LEAVE.c.type,
+                   _LEAVE.c.status, _LEAVE.c.note).where(
+    _LEAVE.c.team_id == bindparam("team_id"),
+    _LEAVE.c.agent_id.in_(bindparam("agent_ids", expanding=True)),
+    _LEAVE.c.status.in_(["approved", "requested"]))
+
+
+def load_team_for(session: Session, team_id: str, agent_ids: Collection[str]) -> Team:
+    """The domain team with only these agents and their current leave (what a check of
+    their shifts needs)."""
+    settings, agents, preferences = _static_parts(session, team_id)
+    wanted = set(agent_ids)
+    rows = session.connection().execute(_LEAVE_OF, {"team_id": team_id,
+                                                    "agent_ids": sorted(wanted)})
+    leave = [Leave(agent_id=r.agent_id, start=r.start, end=r.end, type=r.type,
+                   status=r.status, note=r.note) for r in rows]
+    return Team.model_construct(settings=settings,
+                                agents=[a for a in agents if a.id in wanted], leave=leave,
+                                preferences=list(preferences))
+
+
+def team_settings(session: Session, team_id: str) -> TeamSettings:
+    """The team's settings (cached: written once at import)."""
+    return _static_parts(session, team_id)[0]
 
 
 def leave_model(row: LeaveRow) -> Leave:

@@ -1,0 +1,156 @@
+"""Approving a swap: one transaction checks it on the published version and applies it.
+
+The transaction takes its locks before it reads: on PostgreSQL the swap row and then the
+series row (`SELECT ... FOR UPDATE`), on SQLite the database's write lock (`BEGIN IMMEDIATE`,
+entered through `api.db.write_gate`). So the check runs on the very version it replaces,
+nothing moves the published pointer in between, and a second approval of the same swap, or
+of one that conflicts with it, waits, then sees the new state and gets 409 with the reasons.
+The compare-and-set on `published_roster_id` stays as the guard of last resort.
+
+Per approval: one query each for the user, the swap, the series and the two agents' leave;
+the check on the two agents' shifts and on the headcount of the intervals their shifts
+touch; then the new version (its JSON joined from cached shift texts, its change recorded),
+the published pointer, the old version's status, the swap and the audit row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.clock import utc_now
+from api.db import write_gate
+from api.deps import Principal, principal_in
+from api.errors import Conflict, Forbidden, NotFound
+from api.models import RosterRow, SeriesRow, SwapRow
+from api.services import rosters as store
+from api.services import versions
+from api.services.audit import insert_now
+from api.services.swaps import (
+    PENDING,
+    Context,
+    can_see,
+    check,
+    local_time,
+    reasons_of,
+    require_status,
+    swap_out,
+    swap_out_brief,
+)
+from api.services.teams import load_team_for
+
+_SWAPS, _SERIES, _ROSTERS = SwapRow.__table__, SeriesRow.__table__, RosterRow.__table__
+
+# Built once: each approval only binds values (no statement building or cache-key work).
+_SWAP = select(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).with_for_update()
+_SERIES_ROW = select(_SERIES.c.published_roster_id, _SERIES.c.last_version,
+                     _SERIES.c.requirements_rev, _SERIES.c.period_start).where(
+    _SERIES.c.id == bindparam("series_id")).with_for_update()
+_NEW_VERSION = insert(_ROSTERS).returning(_ROSTERS.c.id)
+_MOVE_PUBLISHED = update(_SERIES).where(
+    _SERIES.c.id == bindparam("series_id"),
+    _SERIES.c.published_roster_id == bindparam("checked_id")).values(
+    published_roster_id=bindparam("new_id"), last_version=bindparam("number"))
+_SUPERSEDE = update(_ROSTERS).where(_ROSTERS.c.id == bindparam("checked_id")).values(
+    status="superseded")
+_STORE_CHECK = update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
+    last_check=bindparam("b_check"), updated_at=bindparam("b_at"))
+_APPROVED = update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
+    status="approved", decided_by=bindparam("b_by"), comment=bindparam("b_comment"),
+    applied_roster_id=bindparam("new_id"), last_check=bindparam("b_check"),
+    updated_at=bindparam("b_at"))
+
+
+@dataclass
+class _Decision:
+    swap: SwapRow
+    roster_id: int = 0
+    version: versions.Version | None = None
+    refusal: Conflict | None = None
+
+
+def approve(sessions: sessionmaker[Session], who: Principal | int, swap_id: int,
+            comment: str, auto: bool = False) -> dict[str, Any]:
+    """Check swap `swap_id` on the current published roster and apply it in a new version;
+    return the swap as `swap_out` shows it.
+
+    `who` is the signed-in user's id (looked up inside the transaction) or a principal.
+    Raises Conflict (409) with the reasons when a rule or a changed shift blocks it (the
+    check is stored on the swap), Forbidden, NotFound or NotAuthenticated otherwise.
+    """
+    engine = sessions.kw["bind"]
+    with write_gate(engine), sessions() as session:
+        with session.begin():
+            decision = _decide(session, who, swap_id, comment, auto)
+        if decision.version is not None:
+            versions.remember(session, decision.roster_id, decision.version)
+    if decision.refusal is not None:
+        raise decision.refusal
+    return swap_out(decision.swap)
+
+
+def _locked_swap(session: Session, who: Principal, swap_id: int) -> SwapRow:
+    found = session.connection().execute(_SWAP, {"swap_id": swap_id}).first()
+    if found is None:
+        raise NotFound(f"no swap request {swap_id}", field="swap_id")
+    row = SwapRow(**found._mapping)  # a plain copy: changes are written with UPDATE below
+    if not can_see(who, row):
+        raise Forbidden(f"user {who.username!r} may not see swap {swap_id}", field="swap_id")
+    who.require_supervisor(row.team_id)
+    return row
+
+
+def _decide(session: Session, who: Principal | int, swap_id: int, comment: str,
+            auto: bool) -> _Decision:
+    if not isinstance(who, Principal):
+        who = principal_in(session, who)
+    row = _locked_swap(session, who, swap_id)
+    now = local_time(session, row.team_id)
+    if row.status in PENDING and now >= row.expires_at:
+        raise Conflict(f"swap {swap_id} expired at {row.expires_at}", field="status")
+    require_status(row, "pending_supervisor")
+    db = session.connection()
+    series = db.execute(_SERIES_ROW, {"series_id": row.series_id}).first()
+    if series is None or series.published_roster_id is None:
+        raise Conflict("the swap's period no longer has a published roster", field="swap_id")
+    checked_id = series.published_roster_id
+    ctx = Context(load_team_for(session, row.team_id, {row.requester_id, row.peer_id}),
+                  row.series_id, series.period_start, checked_id,
+                  versions.version_of(session, checked_id),
+                  store.needs_for(session, row.series_id, series.requirements_rev or 0))
+    result, exchange = check(ctx, row.requester_id, row.requester_date, row.peer_id,
+                             row.peer_date, (row.requester_shift, row.peer_shift), now,
+                             "approval")
+    if not result["ok"] or exchange is None:
+        db.execute(_STORE_CHECK, {"swap_id": swap_id, "b_check": result, "b_at": utc_now()})
+        reasons = reasons_of(result)
+        return _Decision(row, refusal=Conflict(
+            f"swap {swap_id} cannot be approved: " + "; ".join(reasons), field="swap_id",
+            reasons=reasons, check=result))
+    number = series.last_version + 1
+    version = ctx.version.changed(*exchange, number)
+    new_id = db.execute(_NEW_VERSION, {
+        "series_id": row.series_id, "team_id": row.team_id, "version": number,
+        "status": "published", "source": "swap", "based_on_id": checked_id,
+        "data": version.to_json(), "change": versions.change_record(*exchange),
+        "stats": None, "job_id": None, "created_by": who.id,
+        "created_at": utc_now()}).scalar_one()
+    moved = db.execute(_MOVE_PUBLISHED, {"series_id": row.series_id, "checked_id": checked_id,
+                                         "new_id": new_id, "number": number})
+    if moved.rowcount != 1:  # cannot happen while the series is locked; never apply blindly
+        raise Conflict(f"the published roster of swap {swap_id} changed during the check; "
+                       "try again", field="swap_id")
+    db.execute(_SUPERSEDE, {"checked_id": checked_id})
+    before = swap_out_brief(row)
+    row.status, row.decided_by, row.comment = "approved", who.id, comment
+    row.applied_roster_id, row.last_check, row.updated_at = new_id, result, utc_now()
+    db.execute(_APPROVED, {"swap_id": swap_id, "b_by": who.id, "b_comment": comment,
+                           "new_id": new_id, "b_check": result, "b_at": row.updated_at})
+    insert_now(session, who, "swap.auto_approve" if auto else "swap.approve", "swap", swap_id,
+               row.team_id, {**before, "published_roster_id": checked_id},
+               {**swap_out_brief(row), "published_roster_id": new_id, "version": number,
+                "comment": comment})
+    return _Decision(row, new_id, version)

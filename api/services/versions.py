@@ -1,0 +1,189 @@
+"""Roster versions in memory: each stored version parsed once per process and indexed.
+
+A `Version` holds the domain roster with its shifts keyed by (agent, day), the headcount per
+interval and queue, and the JSON text of each shift. A swap changes two shifts, so the next
+version is built from its base in a few operations (`Version.changed`) instead of parsing and
+counting 300 shifts again; the stored row records that change (`RosterRow.change`), so a
+process that did not make the version carries its own copy forward the same way.
+
+Versions never change after they are written, so the cache is keyed by database and roster
+id. Only committed versions enter it (a rolled-back id may be used again).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.errors import NotFound
+from api.models import RosterRow
+from api.services.coverage import headcount
+from roster.domain import Roster, Shift
+
+ShiftKey = tuple[str, date]
+"""(agent id, day): an agent works at most one shift a day."""
+
+_CACHE: OrderedDict[tuple[str, int], Version] = OrderedDict()
+_LOCK = Lock()
+_SIZE = 64
+_CHAIN = 16
+"""How many recorded changes a process follows from a version it holds before parsing."""
+
+
+def key_of(shift: Shift) -> ShiftKey:
+    return (shift.agent_id, shift.date)
+
+
+class Version:
+    """One roster version: shifts by (agent, day), headcount, and the JSON of each shift."""
+
+    def __init__(self, roster: Roster, shifts: dict[ShiftKey, Shift] | None = None,
+                 parts: dict[ShiftKey, str] | None = None,
+                 counts: Counter[tuple[int, str]] | None = None):
+        self.roster = roster
+        self.shifts = shifts if shifts is not None else {key_of(s): s for s in roster.shifts}
+        self._parts = parts
+        self._counts = counts
+
+    @property
+    def number(self) -> int:
+        return self.roster.version
+
+    def shift_of(self, agent_id: str, day: date) -> Shift | None:
+        return self.shifts.get((agent_id, day))
+
+    def shifts_of(self, agent_ids: Iterable[str]) -> list[Shift]:
+        """The shifts of these agents, in roster order."""
+        wanted = set(agent_ids)
+        return [s for (agent, _), s in self.shifts.items() if agent in wanted]
+
+    @property
+    def counts(self) -> Counter[tuple[int, str]]:
+        """Agents serving each queue, keyed by (interval index in the period, queue)."""
+        if self._counts is None:
+            self._counts = headcount(self.roster.shifts, self.roster.period)
+        return self._counts
+
+    def _json_parts(self) -> dict[ShiftKey, str]:
+        if self._parts is None:
+            self._parts = {k: s.model_dump_json() for k, s in self.shifts.items()}
+        return self._parts
+
+    def to_json(self) -> str:
+        """The roster as `Roster.model_dump_json()` writes it, from the cached shift texts."""
+        empty = self.roster.model_copy(update={"shifts": []}).model_dump_json()
+        head, tail = empty.split('"shifts":[]', 1)
+        return f'{head}"shifts":[{",".join(self._json_parts().values())}]{tail}'
+
+    def changed(self, removed: Sequence[ShiftKey], added: Sequence[Shift],
+                number: int) -> Version:
+        """Version `number`: this one without the `removed` shifts, with `added` at the end
+        (the same order `Roster` gets from `keep + added`)."""
+        shifts = dict(self.shifts)
+        for key in removed:
+            del shifts[key]
+        for shift in added:
+            shifts[key_of(shift)] = shift
+        parts = None
+        if self._parts is not None:
+            parts = dict(self._parts)
+            for key in removed:
+                del parts[key]
+            for shift in added:
+                parts[key_of(shift)] = shift.model_dump_json()
+        counts = None
+        if self._counts is not None:
+            period = self.roster.period
+            counts = self._counts.copy()
+            counts.subtract(headcount([self.shifts[k] for k in removed], period))
+            counts.update(headcount(added, period))
+        roster = self.roster.model_copy(update={"version": number,
+                                                "shifts": list(shifts.values())})
+        return Version(roster, shifts, parts, counts)
+
+
+def change_record(removed: Sequence[ShiftKey], added: Sequence[Shift]) -> dict[str, Any]:
+    """What `RosterRow.change` stores: the removed keys and the added shifts."""
+    return {"removed": [[agent, day.isoformat()] for agent, day in removed],
+            "added": [s.model_dump(mode="json") for s in added]}
+
+
+def apply_record(base: Version, record: dict[str, Any], number: int) -> Version:
+    removed = [(str(agent), date.fromisoformat(day)) for agent, day in record["removed"]]
+    added = [Shift.model_validate(s) for s in record["added"]]
+    return base.changed(removed, added, number)
+
+
+def _database(session: Session) -> str:
+    return str(session.get_bind().url)
+
+
+def cached(session: Session, roster_id: int) -> Version | None:
+    key = (_database(session), roster_id)
+    with _LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+        return found
+
+
+def remember(session: Session, roster_id: int, version: Version) -> None:
+    """Keep a committed version (never call it before the commit)."""
+    with _LOCK:
+        _CACHE[(_database(session), roster_id)] = version
+        while len(_CACHE) > _SIZE:
+            _CACHE.popitem(last=False)
+
+
+def clear() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+def version_of(session: Session, roster_id: int) -> Version:
+    """The version with this id: from memory, carried forward from a version in memory
+    along recorded changes, or parsed from its stored JSON."""
+    found = cached(session, roster_id)
+    if found is not None:
+        return found
+    steps: list[tuple[int, int, dict[str, Any]]] = []
+    current = roster_id
+    base: Version | None = None
+    for _ in range(_CHAIN):
+        row = session.execute(select(RosterRow.based_on_id, RosterRow.change,
+                                     RosterRow.version).where(RosterRow.id == current)).first()
+        if row is None:
+            raise NotFound(f"no roster {current}", field="roster_id")
+        if row.change is None or row.based_on_id is None:
+            break
+        steps.append((current, row.version, row.change))
+        base = cached(session, row.based_on_id)
+        if base is not None:
+            break
+        current = row.based_on_id
+    if base is None:
+        data = session.scalar(select(RosterRow.data).where(RosterRow.id == roster_id))
+        if data is None:
+            raise NotFound(f"no roster {roster_id}", field="roster_id")
+        found = Version(Roster.model_validate_json(data))
+        remember(session, roster_id, found)
+        return found
+    for step_id, number, record in reversed(steps):
+        base = apply_record(base, record, number)
+        remember(session, step_id, base)
+    return base
+
+
+def of_row(row: RosterRow, session: Session) -> Version:
+    """The version of a loaded row (its JSON is parsed only when nothing is in memory)."""
+    found = cached(session, row.id)
+    if found is None:
+        found = Version(Roster.model_validate_json(row.data))
+        remember(session, row.id, found)
+    return found
