@@ -1,0 +1,42 @@
+"""What-if planning: a base scenario folder plus typed changes, run reproducibly, swept
+over a process pool or Ray, and compared in tables and plotly figures.
+
+```
+from roster.scenarios import WhatIf, ScaleUplift, run, sweep, comparison_table
+base = WhatIf(name="base", base=Path("data/sample"), start=date(2026, 11, 23))
+results = sweep([base, base.with_changes("x2", ScaleUplift(event_kind="major_promo", factor=2))])
+comparison_table(results)
+```
+"""
+
+from roster.scenarios.changes import (
+    AddAgents,
+    Change,
+    ChangeHandling,
+    ChangeRule,
+    ChangeTarget,
+    RemoveAgents,
+    ScaleUplift,
+    apply_team_changes,
+)
+from roster.scenarios.compare import (
+    agent_hours_figure,
+    comparison_table,
+    cost_figure,
+    fairness_figure,
+    frontier,
+    frontier_figure,
+    preferences_figure,
+    service_by_hour_figure,
+    shortfall_figure,
+)
+from roster.scenarios.run import Budget, Result, WhatIf, inputs_key, run
+from roster.scenarios.sweep import sweep
+
+__all__ = [
+    "AddAgents", "Budget", "Change", "ChangeHandling", "ChangeRule", "ChangeTarget",
+    "RemoveAgents", "Result", "ScaleUplift", "WhatIf", "agent_hours_figure",
+    "apply_team_changes", "comparison_table", "cost_figure", "fairness_figure", "frontier",
+    "frontier_figure", "inputs_key", "preferences_figure", "run", "service_by_hour_figure",
+    "shortfall_figure", "sweep",
+]
