@@ -38,8 +38,7 @@ class PlanOptions:
 
     - `hint`: a roster to start the search from (e.g. last week's plan for a variant);
     - `previous`: the roster of the period before (rest and runs across the boundary);
-    - `fit_until`: fit the forecaster on history before this moment only (default: all);
-    - `leave_waives_minimums`: see `waive_minimums_on_leave`.
+    - `fit_until`: fit the forecaster on history before this moment only (default: all).
     """
 
     time_limit: float = 30.0
@@ -48,7 +47,6 @@ class PlanOptions:
     hint: Roster | None = None
     previous: Roster | None = None
     fit_until: datetime | None = None
-    leave_waives_minimums: bool = True
 
 
 Solver = Callable[[RosterProblem, PlanOptions, "OnProgress | None", "StopSignal | None"],
@@ -151,27 +149,6 @@ def check_requirements(frame: pd.DataFrame, period: PlanningPeriod) -> None:
                          f"{period.end - timedelta(days=1)}, got none")
 
 
-def waive_minimums_on_leave(team: Team, period: PlanningPeriod) -> Team:
-    """Agents with approved leave in the period have their contract's weekly and period
-    minimums waived (a copy of the contract named `<contract>~<agent>`), as repairs do:
-    the leave took that time away, so the minimum cannot be asked of them."""
-    start = datetime.combine(period.start, datetime.min.time())
-    end = datetime.combine(period.end, datetime.min.time())
-    on_leave = {x.agent_id for x in team.leave if x.blocks_work and x.overlaps(start, end)}
-    if not on_leave:
-        return team
-    data = team.model_dump()
-    contracts = data["settings"]["contracts"]
-    for agent in data["agents"]:
-        if agent["id"] not in on_leave:
-            continue
-        name = f"{agent['contract']}~{agent['id']}"
-        contracts[name] = dict(contracts[agent["contract"]], name=name, min_minutes_per_week=0,
-                               min_days_per_week=0, min_minutes_per_period=None)
-        agent["contract"] = name
-    return Team.model_validate(data)
-
-
 def solve_problem(problem: RosterProblem, options: PlanOptions,
                   on_progress: OnProgress | None = None,
                   stop: StopSignal | None = None) -> SolveResult:
@@ -212,15 +189,14 @@ def plan(scenario: Scenario, period: PlanningPeriod, options: PlanOptions | None
             forecast = forecast_for(scenario, period, options.fit_until)
         requirements = requirements_from(forecast, settings)
     check_requirements(requirements, period)
-    rostered = waive_minimums_on_leave(team, period) if options.leave_waives_minimums else team
-    problem = RosterProblem(rostered, period, interval_demands(requirements),
+    problem = RosterProblem(team, period, interval_demands(requirements),
                             previous=options.previous)
     result = (solver or solve_problem)(problem, options, on_progress, stop)
     stats = solver_stats(result, options)
-    outcome = Plan(team=rostered, period=period, forecast=forecast, requirements=requirements,
+    outcome = Plan(team=team, period=period, forecast=forecast, requirements=requirements,
                    problem=problem, result=result, stats=stats, roster=result.roster)
     if result.roster is not None:
-        outcome.coverage = coverage_with_service(rostered, result.roster, requirements)
-        outcome.kpis = compute_kpis(rostered, result.roster, requirements, solver=stats,
+        outcome.coverage = coverage_with_service(team, result.roster, requirements)
+        outcome.kpis = compute_kpis(team, result.roster, requirements, solver=stats,
                                     coverage=outcome.coverage)
     return outcome

@@ -5,7 +5,8 @@ every solve is bounded by CP-SAT's *deterministic* time (`max_deterministic_time
 worker with a fixed seed:
 
 1. a first roster: the hint roster's shifts where they still fit, the other agents rostered
-   one by one against the demand left (as `roster.engine.first_solution` does);
+   one by one against the demand left by the engine's greedy builder (no deadline, so it
+   is deterministic), and agents it cannot place by a small CP-SAT model each;
 2. a fixed number of large-neighbourhood steps (`roster.engine.lns` neighbourhoods drawn
    from a seeded generator), each keeping the result when it is at least as good.
 
@@ -25,6 +26,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from roster.engine.first_solution import residual_demands
+from roster.engine.greedy import greedy_roster, option_costs
 from roster.engine.lns import KINDS, Lns
 from roster.engine.model import BuiltModel, RosterProblem, build_model
 from roster.engine.search import hint_values
@@ -138,10 +140,15 @@ def first_values(problem: RosterProblem, built: BuiltModel, budget: SearchBudget
         replan = _replan(built, problem, values, dict(hinted), agents)
         for a in replan:
             values[[i for d in range(ctx.days) for i in ctx.day_options(a, d)]] = 0
+    costs = option_costs(built)
     for attempt in range(2):
         chosen = [ctx.option(int(i)) for i in np.flatnonzero(values)]
+        rest = replace(problem, agents=replan, demands=residual_demands(problem, chosen))
+        greedy = greedy_roster(rest, options=ctx.options, costs=costs)
+        values[greedy.chosen] = 1
+        chosen = [ctx.option(int(i)) for i in np.flatnonzero(values)]
         lookup = {o: i for i, o in enumerate(ctx.options.options)}
-        for a in replan:
+        for a in greedy.fallback:
             picked = _agent_options(problem, a, chosen, budget, state)
             for option in picked or []:
                 values[lookup[option]] = 1

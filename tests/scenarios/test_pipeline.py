@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -14,25 +13,9 @@ from roster.pipeline import (
     plan,
     planning_period,
     requirements_for,
-    waive_minimums_on_leave,
 )
 from roster.scenario_files import Scenario
 from tests.scenarios.small import WEEK
-
-
-def test_leave_waives_the_minimums_of_agents_on_leave_only(small: Scenario) -> None:
-    period = planning_period(small.team.settings, WEEK)
-    team = waive_minimums_on_leave(small.team, period)
-    assert team.agent("F4").contract == "full_time~F4"
-    waived = team.settings.contracts["full_time~F4"]
-    assert (waived.min_minutes_per_week, waived.min_days_per_week) == (0, 0)
-    assert waived.max_minutes_per_week == 2640
-    assert team.agent("F1").contract == "full_time"
-
-
-def test_leave_outside_the_period_waives_nothing(small: Scenario) -> None:
-    later = planning_period(small.team.settings, datetime(2026, 12, 7).date())
-    assert waive_minimums_on_leave(small.team, later) == small.team
 
 
 def test_plan_runs_forecast_staffing_roster_and_kpis(small: Scenario) -> None:
