@@ -13,6 +13,7 @@ from roster.cli.solve import repair, solve
 from roster.cli.staff import staff
 from roster.cli.user import user_app
 from roster.cli.validate import validate
+from roster.cli.whatif import whatif
 
 app = typer.Typer(
     name="roster",
@@ -33,3 +34,4 @@ app.add_typer(user_app, name="user")
 app.command("solve")(solve)
 app.command("repair")(repair)
 app.add_typer(bench_app, name="bench")
+app.command("whatif")(whatif)

@@ -30,13 +30,15 @@ from roster.scenarios.compare import (
     service_by_hour_figure,
     shortfall_figure,
 )
-from roster.scenarios.run import Budget, Result, WhatIf, inputs_key, run
+from roster.scenarios.run import Budget, Result, WhatIf, default_cache_dir, inputs_key, run
 from roster.scenarios.sweep import sweep
+from roster.scenarios.week import agents_to_cover, coverage_effect, swap_partners, swap_shifts
 
 __all__ = [
     "AddAgents", "Budget", "Change", "ChangeHandling", "ChangeRule", "ChangeTarget",
-    "RemoveAgents", "Result", "ScaleUplift", "WhatIf", "agent_hours_figure",
-    "apply_team_changes", "comparison_table", "cost_figure", "fairness_figure", "frontier",
-    "frontier_figure", "inputs_key", "preferences_figure", "run", "service_by_hour_figure",
-    "shortfall_figure", "sweep",
+    "RemoveAgents", "Result", "ScaleUplift", "WhatIf", "agent_hours_figure", "agents_to_cover",
+    "apply_team_changes", "comparison_table", "cost_figure", "coverage_effect",
+    "default_cache_dir", "fairness_figure", "frontier", "frontier_figure", "inputs_key",
+    "preferences_figure", "run", "service_by_hour_figure", "shortfall_figure",
+    "swap_partners", "swap_shifts", "sweep",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import pickle
 import time
 from dataclasses import dataclass, field
@@ -91,6 +92,12 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
 
+def default_cache_dir() -> Path | None:
+    """The folder named by `ROSTER_WHATIF_CACHE`, if set (notebooks and tests share it)."""
+    folder = os.environ.get("ROSTER_WHATIF_CACHE")
+    return Path(folder) if folder else None
+
+
 @functools.lru_cache(maxsize=8)
 def _load(folder: str, stamp: tuple[float, ...]) -> Scenario:
     return load_scenario(Path(folder))
@@ -120,6 +127,13 @@ def _changes_json(whatif: WhatIf) -> str:
     """Changes with only the fields given (an explicit null differs from a field left out)."""
     return "[" + ",".join(c.model_dump_json(exclude_unset=True) + c.kind
                           for c in whatif.changes) + "]"
+
+
+def check_whatif(whatif: WhatIf) -> None:
+    """Raise InputError for a change that cannot apply, before any solving is spent on it."""
+    scenario = load_base(whatif.base)
+    apply_team_changes(scenario.team, whatif.changes)
+    check_event_kinds(whatif.changes, scenario.events)
 
 
 def whatif_forecast(scenario: Scenario, whatif: WhatIf, period: PlanningPeriod) -> pd.DataFrame:

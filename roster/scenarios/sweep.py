@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from forecasting.validation import InputError
 from roster.domain import Roster
-from roster.scenarios.run import Result, WhatIf, run
+from roster.scenarios.run import Result, WhatIf, check_whatif, run
 
 Backend = Literal["auto", "process", "ray", "serial"]
 
@@ -55,6 +55,8 @@ def sweep(whatifs: Sequence[WhatIf], backend: Backend = "process",
     if workers < 1:
         raise InputError(f"max_workers: expected a whole number >= 1, got {max_workers}")
     kind = choose_backend(backend, ray_address)
+    for whatif in whatifs:
+        check_whatif(whatif)
     if kind == "ray":
         return _ray(list(whatifs), workers, hint, cache_dir, ray_address, progress)
     results: list[Result | None] = [None] * len(whatifs)
