@@ -1,9 +1,10 @@
 """The strong search: first roster, a full CP-SAT run for the bound, then LNS to the deadline.
 
-1. build the model once;
-2. a first roster agent by agent (`first_solution`), or the options of a hint roster;
+1. a first roster agent by agent (`first_solution`), or the options of a hint roster;
+2. build the model once, and score that roster on it;
 3. the full model with that roster as hint, all workers, for a share of the time — small
-   problems end here, proved optimal; it also gives the lower bound;
+   problems end here, proved optimal; it also gives the lower bound (skipped above
+   `full_solve_up_to` options);
 4. large-neighbourhood search (`lns`) from the best roster until the time is up.
 
 `search(problem, options)` returns a `SearchResult` with the roster, objective and bound in
@@ -36,8 +37,12 @@ class SearchOptions:
     workers: int = 2
     seed: int = 0
     hint: Roster | None = None
+    first_share: float = 0.4
+    """Share of the time the agent-by-agent first roster may take."""
     full_share: float = 0.1
     """Share of the time for the full model before LNS (all of it when `lns` is off)."""
+    full_solve_up_to: int = 60_000
+    """Options above which the full-model phase is skipped (LNS only, bound unknown)."""
     lns: bool = True
     seconds_per_agent: float = 1.0
     """Time cap of each agent's model while building the first roster."""
@@ -110,8 +115,6 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
     options = options or SearchOptions()
     started = time.perf_counter()
     deadline = started + options.time_limit
-    built = build_model(problem)
-    build_seconds = time.perf_counter() - started
     progress: list[Progress] = []
     bound: int | None = None
     best: Incumbent | None = None
@@ -124,37 +127,47 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
         if on_progress is not None:
             on_progress(item)
 
-    # a first roster: the hint, else agent by agent; scored by solving with it fixed
+    # a first roster agent by agent (before the full model: it needs none)
+    chosen = None
+    if options.hint is None:
+        chosen, _ = greedy_options(problem, options.seconds_per_agent,
+                                   deadline=started + options.first_share * options.time_limit)
+    build_started = time.perf_counter()
+    built = build_model(problem)
+    build_seconds = time.perf_counter() - build_started
     if options.hint is not None:
         first = hint_values(built, options.hint)
     else:
-        chosen, _ = greedy_options(problem, options.seconds_per_agent,
-                                   deadline=started + 0.5 * options.time_limit)
         index = {o: i for i, o in enumerate(built.context.options.options)}
         first = np.zeros(len(built.context.lits), dtype=np.int8)
-        for option in chosen:
+        for option in chosen or []:
             first[index[option]] = 1
-    code, solver = _full_solve(built, first, deadline - time.perf_counter(), 1, options.seed,
-                               fix=True)
+    # score it: solve with every option fixed (INFEASIBLE when it breaks a rule)
+    code, solver = _full_solve(built, first, max(1.0, deadline - time.perf_counter()), 1,
+                               options.seed, fix=True)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best = Incumbent(first, round(solver.objective_value), time.perf_counter())
         record(best.objective)
 
     # the full model from that roster: proves small problems optimal, gives the bound
-    share = options.full_share if options.lns else 1.0
-    seconds = max(0.5, share * (deadline - time.perf_counter()))
-    code, solver = _full_solve(built, None if best is None else best.values, seconds,
-                               options.workers, options.seed)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bound = round(solver.best_objective_bound)
-        values = np.asarray(solver.boolean_values(built.context.lits), dtype=np.int8)
-        objective = round(solver.objective_value)
-        if best is None or objective < best.objective:
-            best = Incumbent(values, objective, time.perf_counter())
-            record(objective)
-        status = "OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE"
-    elif code == cp_model.INFEASIBLE:
-        status = "INFEASIBLE"
+    small = len(built.context.lits) <= options.full_solve_up_to
+    if small or best is None:
+        share = options.full_share if options.lns and best is not None else 1.0
+        seconds = max(0.5, share * (deadline - time.perf_counter()))
+        code, solver = _full_solve(built, None if best is None else best.values, seconds,
+                                   options.workers, options.seed)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            bound = round(solver.best_objective_bound)
+            values = np.asarray(solver.boolean_values(built.context.lits), dtype=np.int8)
+            objective = round(solver.objective_value)
+            if best is None or objective < best.objective:
+                best = Incumbent(values, objective, time.perf_counter())
+                record(objective)
+            status = "OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE"
+        elif code == cp_model.INFEASIBLE:
+            status = "INFEASIBLE"
+    elif best is not None:
+        status = "FEASIBLE"
 
     stats = None
     if best is not None and status != "OPTIMAL" and options.lns:
@@ -170,8 +183,7 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
         return SearchResult(None, status, None, None if bound is None else bound / SCALE,
                             seconds_total, None, build_seconds, progress, stats)
     roster = extract_roster(built, _Values(built, best.values))  # type: ignore[arg-type]
-    constant = 0  # the objective from CP-SAT already includes the model's constants
-    return SearchResult(roster, status, (best.objective + constant) / SCALE,
+    return SearchResult(roster, status, best.objective / SCALE,
                         None if bound is None else bound / SCALE, seconds_total,
                         progress[0].seconds if progress else None, build_seconds, progress,
                         stats)
