@@ -1,0 +1,110 @@
+"""The strong search: first roster, redundant constraints, LNS and `search` end to end."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from roster.bench.curtois import parse_instance, to_problem
+from roster.checker import check_roster
+from roster.engine.demand import ShiftDemand
+from roster.engine.first_solution import greedy_options, residual_demands
+from roster.engine.lns import Incumbent, Lns
+from roster.engine.model import build_model
+from roster.engine.redundant import add_redundant
+from roster.engine.search import SearchOptions, search
+from roster.engine.variables import Option
+
+TEXT = """\
+SECTION_HORIZON
+14
+SECTION_SHIFTS
+E,480,
+L,480,E
+SECTION_STAFF
+A,E=14|L=14,4800,2880,4,2,2,1
+B,E=14|L=0,4800,2880,5,2,2,1
+C,E=0|L=14,4800,2400,3,1,2,2
+SECTION_DAYS_OFF
+A,3
+C,10,11
+SECTION_SHIFT_ON_REQUESTS
+A,0,E,2
+B,5,E,3
+C,6,L,1
+SECTION_SHIFT_OFF_REQUESTS
+B,1,E,2
+A,8,L,3
+SECTION_COVER
+""" + "".join(f"{d},E,{1 + d % 2},100,1\n{d},L,1,100,1\n" for d in range(14))
+PROBLEM = to_problem(parse_instance(TEXT, "Tiny"))
+
+
+def optimum(with_redundant: bool) -> int:
+    built = build_model(PROBLEM)
+    if with_redundant:
+        add_redundant(built.context)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_time_in_seconds = 30
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    return round(solver.objective_value)
+
+
+def test_redundant_constraints_keep_the_optimum() -> None:
+    assert optimum(True) == optimum(False)
+
+
+def test_residual_demand_subtracts_what_is_covered() -> None:
+    day = PROBLEM.period.start
+    chosen = [Option(0, 0, "E", 0, 480, None, 0, "cover"),
+              Option(1, 0, "E", 0, 480, None, 0, "cover")]
+    left = {(d.day, d.template): d.required for d in residual_demands(PROBLEM, chosen)
+            if isinstance(d, ShiftDemand)}
+    assert left[day, "E"] == 0  # needed 1, two cover it (never below 0)
+    assert left[day, "L"] == 1
+    assert left[date.fromordinal(day.toordinal() + 1), "E"] == 2
+
+
+def test_first_roster_keeps_every_hard_rule() -> None:
+    chosen, failed = greedy_options(PROBLEM, seconds_per_agent=5)
+    assert failed == []
+    built = build_model(PROBLEM)
+    index = {o: i for i, o in enumerate(built.context.options.options)}
+    assert all(o in index for o in chosen)
+    roster = search(PROBLEM, SearchOptions(time_limit=20, lns=False)).roster
+    assert roster is not None and check_roster(PROBLEM.team, roster) == []
+
+
+def test_lns_never_worsens_and_reaches_the_optimum() -> None:
+    best = optimum(False)
+    built = build_model(PROBLEM)
+    chosen, _ = greedy_options(PROBLEM, seconds_per_agent=5)
+    index = {o: i for i, o in enumerate(built.context.options.options)}
+    values = np.zeros(len(built.context.lits), dtype=np.int8)
+    values[[index[o] for o in chosen]] = 1
+    fixed = built.model.clone()
+    fixed.proto.constraints.add().bool_and.literals.extend(
+        [lit.index if v else -lit.index - 1 for lit, v in zip(built.context.lits, values,
+                                                               strict=True)])
+    solver = cp_model.CpSolver()
+    assert solver.solve(fixed) == cp_model.OPTIMAL
+    start = Incumbent(values, round(solver.objective_value))
+    seen: list[int] = []
+    lns = Lns(built, seed=3, step_seconds=2)
+    result = lns.run(start, time.perf_counter() + 20, workers=2,
+                     on_improve=lambda inc: seen.append(inc.objective))
+    assert result.objective <= start.objective
+    assert seen == sorted(seen, reverse=True)
+    assert result.objective == best
+
+
+def test_search_returns_a_checked_roster_and_its_objective() -> None:
+    result = search(PROBLEM, SearchOptions(time_limit=20, workers=2, seed=1))
+    assert result.roster is not None
+    assert check_roster(PROBLEM.team, result.roster) == []
+    assert result.objective == optimum(False) / 100
+    assert result.first_solution_seconds is not None
