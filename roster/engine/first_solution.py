@@ -13,10 +13,12 @@ import time
 from collections import Counter
 from dataclasses import replace
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from roster.engine.demand import Demand, ShiftDemand
-from roster.engine.model import RosterProblem, build_model
+from roster.engine.model import BuiltModel, RosterProblem, build_model
+from roster.engine.patterns import best_pattern
 from roster.engine.variables import Option, to_datetime
 
 
@@ -62,7 +64,15 @@ def greedy_options(problem: RosterProblem, seconds_per_agent: float = 1.0,
             share = (deadline - time.perf_counter()) / (len(agents) - done)
             left = max(MIN_SECONDS, min(seconds_per_agent, share))
         demands = _servable(problem, a, residual_demands(problem, chosen))
-        picked = _solve_agent(replace(problem, agents=[a], demands=demands), left)
+        single = replace(problem, agents=[a], demands=demands)
+        long = problem.period.days > PATTERN_FIRST_DAYS
+        picked = _solve_agent(single, max(left, 2.0), pattern=True) if long else None
+        if picked is None:
+            picked = _solve_agent(single, left)
+        if picked is None and not long:
+            # rules too tight for CP-SAT to place in time: fix the best work/off pattern
+            # (dynamic programme over the days) and let CP-SAT choose the shifts
+            picked = _solve_agent(single, max(left, 2.0), pattern=True)
         if picked is None and demands:
             # the agent's own rules only (plus wishes): a roster for them at all
             picked = _solve_agent(replace(problem, agents=[a], demands=[]), max(left, 2.0))
@@ -73,18 +83,71 @@ def greedy_options(problem: RosterProblem, seconds_per_agent: float = 1.0,
     return chosen, failed
 
 
-def _solve_agent(single: RosterProblem, seconds: float) -> list[Option] | None:
+def _solve_agent(single: RosterProblem, seconds: float,
+                 pattern: bool = False) -> list[Option] | None:
     built = build_model(single)
+    if pattern:
+        return _solve_by_pattern(built, single, seconds)
+    return _run(built, built.model, seconds)
+
+
+def _run(built: BuiltModel, model: cp_model.CpModel, seconds: float) -> list[Option] | None:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2  # runs and totals: 20x faster to solve
     solver.parameters.max_time_in_seconds = seconds
-    code = solver.solve(built.model)
+    code = solver.solve(model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     ctx = built.context
     return [ctx.option(i) for i, lit in enumerate(ctx.lits) if solver.boolean_value(lit)]
 
+
+def _solve_by_pattern(built: BuiltModel, single: RosterProblem,
+                      seconds: float) -> list[Option] | None:
+    """Fix the best work/off pattern, then let CP-SAT choose the shifts. With shifts of
+    several lengths the count is unsure: first as many shifts as the shortest length needs
+    to reach the minimum minutes, then the fewest the rules allow."""
+    ctx = built.context
+    a = (single.agents or [0])[0]
+    paid = sorted({ctx.option(i).paid for d in range(ctx.days) for i in ctx.day_options(a, d)})
+    contract = ctx.team.contract_of(ctx.team.agents[a])
+    low = contract.min_minutes_per_period or 0
+    targets = [math.ceil(low / paid[0])] if paid and paid[0] > 0 and len(paid) > 1 else []
+    for at_least in [*targets, 0]:
+        worked = best_pattern(ctx, a, _day_scores(single, ctx.days), at_least)
+        if worked is None:
+            continue
+        model = built.model.clone()
+        for d, on in enumerate(worked):
+            work = ctx.work(a, d)
+            if isinstance(work, int):
+                continue
+            model.add(work == int(on))
+        picked = _run(built, model, seconds)
+        if picked is not None:
+            return picked
+    return None
+
+
+def _day_scores(single: RosterProblem, days: int) -> np.ndarray:
+    """What a shift is worth per day: the best under-weight of a short template, else minus
+    the over-weight (shift demand; other demand counts 0)."""
+    score = np.zeros(days)
+    best: dict[int, float] = {}
+    for demand in single.demands:
+        if isinstance(demand, ShiftDemand):
+            d = (demand.day - single.period.start).days
+            if 0 <= d < days:
+                gain = demand.under_weight if demand.required > 0 else -demand.over_weight
+                best[d] = max(best.get(d, -math.inf), gain)
+    for d, gain in best.items():
+        score[d] = gain
+    return score
+
+
+PATTERN_FIRST_DAYS = 56
+"""Longer periods start from the pattern programme (CP-SAT alone often finds nothing)."""
 
 MIN_SECONDS = 0.3
 """Least time one agent's model gets, even past the deadline."""
