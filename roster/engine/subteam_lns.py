@@ -7,9 +7,14 @@ against the demand everyone else leaves (`first_solution.residual_demands`, exac
 shortfall and overstaffing), hinted with their current weeks. Hard rules bind one agent at
 a time, so any sub-roster the small model returns keeps the whole roster feasible.
 
-A step's result replaces the agents' weeks when the small model's objective improves. The
-fairness spreads of the small model only see its agents, so the whole objective is
-recomputed once at the end by the caller.
+Two kinds of step: more agents over one or two days, the rest of their week kept (they
+re-time shifts and breaks against each other; most steps, and most of the gains), or a few
+agents over the whole period (they can move days). A step's result replaces the agents'
+weeks when the small model's objective improves.
+
+The fairness rules compare agents across the whole team, which a small model cannot see:
+they are off in the small models (every other rule's change is exact there), so the
+search ignores fairness, and the caller recomputes the whole objective at the end.
 """
 
 from __future__ import annotations
@@ -23,8 +28,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from ortools.sat.python import cp_model
 
+from roster.domain import RuleSetting
 from roster.engine.first_solution import residual_demands
 from roster.engine.model import BuiltModel, RosterProblem, build_model
+
+FAIRNESS = ("fairness_weekends", "fairness_late_shifts", "fairness_preferences")
 
 
 @dataclass
@@ -42,8 +50,13 @@ class SubteamLns:
     """Improve a complete assignment (0/1 per option of `built`) until a deadline."""
 
     def __init__(self, problem: RosterProblem, built: BuiltModel, values: np.ndarray,
-                 seed: int = 0, size: int = 10, step_seconds: float = 2.0) -> None:
-        self.problem = problem
+                 seed: int = 0, size: int = 5, step_seconds: float = 3.0,
+                 window_share: float = 0.85) -> None:
+        settings = problem.team.settings.model_copy(update={"rules": {
+            **problem.team.settings.rules,
+            **{rule: RuleSetting(enabled=False) for rule in FAIRNESS}}})
+        self.problem = replace(problem, team=problem.team.model_copy(
+            update={"settings": settings}))
         self.built = built
         self.values = values.copy()
         ctx = built.context
@@ -54,18 +67,25 @@ class SubteamLns:
         for (a, _), indices in ctx.options.by_agent_day.items():
             self.by_agent.setdefault(a, []).extend(indices)
         self.skills = {a: set(problem.team.agents[a].skills) for a in self.agents}
+        self.days = ctx.days
+        self.day_of = np.fromiter((o.day for o in self.options), dtype=np.int32,
+                                  count=len(self.options))
         self.seed = seed
         self.size = float(size)
+        self.window_size = float(2 * size)
         self.step_seconds = step_seconds
+        self.window_share = window_share
+        """Share of steps freeing one or two days (the others free whole weeks)."""
         self.stats = SubteamStats(size=size)
         self._lock = threading.Lock()
         self._busy: set[int] = set()
         self._stop = threading.Event()
+        self.workers = 1
 
     def stop(self) -> None:
         self._stop.set()
 
-    def _pick(self, rng: random.Random) -> list[int]:
+    def _pick(self, rng: random.Random, size: float) -> list[int]:
         """Up to `size` idle agents sharing a queue with a random idle agent."""
         idle = [a for a in self.agents if a not in self._busy]
         if not idle:
@@ -73,11 +93,13 @@ class SubteamLns:
         seed_agent = rng.choice(idle)
         queue = rng.choice(sorted(self.skills[seed_agent]))
         mates = [a for a in idle if queue in self.skills[a] and a != seed_agent]
-        count = max(1, min(len(mates), round(self.size) - 1))
+        count = max(0, min(len(mates), round(size) - 1))
         return [seed_agent, *rng.sample(mates, count)]
 
-    def step(self, chosen: list[int], seconds: float, rng: random.Random) -> float:
-        """Re-plan `chosen` against the others; points gained (0 when nothing better)."""
+    def step(self, chosen: list[int], seconds: float, rng: random.Random,
+             window: range | None = None) -> float:
+        """Re-plan `chosen` (only the days in `window`, when given) against the others;
+        points gained (0 when nothing better)."""
         with self._lock:
             values = self.values.copy()
         free = set(chosen)
@@ -89,6 +111,10 @@ class SubteamLns:
         ctx = small.context
         lits = ctx.lits
         current = [int(values[self.index[o]]) for o in ctx.options.options]
+        if window is not None:  # days outside the window keep their current shifts
+            small.model.proto.constraints.add().bool_and.literals.extend(
+                [lit.index if v else -lit.index - 1 for o, lit, v in zip(
+                    ctx.options.options, lits, current, strict=True) if o.day not in window])
         # the current weeks' objective in the small model
         scored = small.model.clone()
         scored.proto.constraints.add().bool_and.literals.extend(
@@ -104,14 +130,15 @@ class SubteamLns:
         model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
         model.proto.solution_hint.values.extend(solver.response_proto.solution)
         solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
+        solver.parameters.num_workers = self.workers
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.random_seed = rng.randrange(1 << 30)
         code = solver.solve(model)
-        if code == cp_model.OPTIMAL:
-            self.size = min(len(self.agents), self.size * 1.1)
+        grow = 1.1 if code == cp_model.OPTIMAL else 0.9
+        if window is None:
+            self.size = min(len(self.agents), max(2.0, self.size * grow))
         else:
-            self.size = max(2.0, self.size * 0.9)
+            self.window_size = min(len(self.agents), max(2.0, self.window_size * grow))
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return 0.0
         gain = before - solver.objective_value
@@ -127,7 +154,10 @@ class SubteamLns:
 
     def run(self, deadline: float, workers: int = 1,
             on_improve: Callable[[float], None] | None = None) -> np.ndarray:
-        """Search until `deadline` (perf_counter seconds); the improved assignment."""
+        """Search until `deadline` (perf_counter seconds); the improved assignment.
+
+        Steps run one at a time (so their gains add up exactly), each sub-solve on
+        `workers` CP-SAT workers."""
         started = time.perf_counter()
 
         def loop(thread: int) -> None:
@@ -136,11 +166,17 @@ class SubteamLns:
                 left = deadline - time.perf_counter()
                 if left < 0.3:
                     return
+                window = None
+                if self.days > 2 and rng.random() < self.window_share:
+                    width = rng.choice((1, 2))
+                    first = rng.randrange(0, self.days - width + 1)
+                    window = range(first, first + width)
                 with self._lock:
-                    chosen = self._pick(rng)
+                    chosen = self._pick(rng, self.size if window is None else self.window_size)
                     self._busy.update(chosen)
                 try:
-                    gain = self.step(chosen, min(left, self.step_seconds), rng) if chosen else 0
+                    gain = self.step(chosen, min(left, self.step_seconds), rng,
+                                     window) if chosen else 0
                 finally:
                     with self._lock:
                         self._busy.difference_update(chosen)
@@ -154,11 +190,7 @@ class SubteamLns:
                 if gain > 0 and on_improve is not None:
                     on_improve(gain)
 
-        threads = [threading.Thread(target=loop, args=(t,), daemon=True)
-                   for t in range(max(1, workers))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        self.workers = max(1, workers)
+        loop(0)
         self.stats.size = self.size
         return self.values
