@@ -18,7 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from forecasting.validation import InputError
-from roster.domain import Agent, Queue, Team
+from roster.domain import Agent, Queue, ShiftTemplate, Team
 from roster.domain.base import Identifier
 from roster.engine.weights import WEIGHTS
 
@@ -68,7 +68,7 @@ class AddAgents(_Change):
     off the queue). `training_shrinkage` is the share of their contracted time still spent in
     training after that: their contract's weekly and period minutes (and minimum days) are
     scaled by (1 - training_shrinkage) in a copy named `<contract>~training<percent>`, so the
-    roster only books the time they spend on the queue.
+    roster only books the time they spend on the queue (see `trained_contract`).
     """
 
     kind: Literal["add_agents"] = "add_agents"
@@ -144,7 +144,8 @@ def _add_agents(data: dict, index: int, change: AddAgents) -> None:
     if change.training_shrinkage > 0:
         contract = f"{change.contract}~training{round(change.training_shrinkage * 100)}"
         settings["contracts"][contract] = trained_contract(
-            settings["contracts"][change.contract], contract, change.training_shrinkage)
+            settings["contracts"][change.contract], contract, change.training_shrinkage,
+            _longest_paid(settings, settings["contracts"][change.contract]))
     taken = {a["id"] for a in data["agents"]}
     start = None if change.start_date is None else (
         change.start_date + timedelta(days=change.onboarding_days))
@@ -160,17 +161,30 @@ def _add_agents(data: dict, index: int, change: AddAgents) -> None:
             skills=change.skills, start_date=start).model_dump())
 
 
-def trained_contract(contract: dict, name: str, shrinkage: float) -> dict:
-    """The contract with its minutes and minimum days scaled by (1 - shrinkage)."""
+def trained_contract(contract: dict, name: str, shrinkage: float, longest_shift: int) -> dict:
+    """The contract with its minutes and minimum days scaled by (1 - shrinkage).
+
+    The weekly minimum is lowered further, when needed, to at most the maximum less
+    `longest_shift` paid minutes, so whole shifts can still land inside the window.
+    """
     keep = 1 - shrinkage
     out = dict(contract, name=name)
-    out["min_minutes_per_week"] = int(contract["min_minutes_per_week"] * keep)
-    out["max_minutes_per_week"] = max(1, int(contract["max_minutes_per_week"] * keep))
+    most = max(1, int(contract["max_minutes_per_week"] * keep))
+    out["max_minutes_per_week"] = most
+    out["min_minutes_per_week"] = min(int(contract["min_minutes_per_week"] * keep),
+                                      max(0, most - longest_shift))
     out["min_days_per_week"] = int(contract["min_days_per_week"] * keep)
     for key in ("min_minutes_per_period", "max_minutes_per_period"):
         if contract.get(key) is not None:
             out[key] = int(contract[key] * keep)
     return out
+
+
+def _longest_paid(settings: dict, contract: dict) -> int:
+    """The most paid minutes one shift of the contract's templates can carry."""
+    allowed = contract["allowed_templates"] or list(settings["templates"])
+    return max(ShiftTemplate.model_validate(settings["templates"][t]).paid_minutes()
+               for t in allowed)
 
 
 def _remove_agents(data: dict, index: int, change: RemoveAgents) -> None:

@@ -23,6 +23,7 @@ from roster.scenarios.run import Result
 TABLE_COLUMNS = [
     "scenario", "status", "agents", "agents_working", "required_hours", "scheduled_hours",
     "shortfall_hours", "overstaffing_hours", "coverage", "service_level", "cost",
+    "required_cost",
     "overtime_cost", "preferences_honoured", "weekends_spread", "late_shifts_spread",
     "unmet_preference_spread", "seconds",
 ]
@@ -32,10 +33,19 @@ def _spread(kpis: Kpis, measure: str) -> float | None:
     return next((f.spread for f in kpis.fairness if f.measure == measure), None)
 
 
+def hourly_rate(result: Result) -> float:
+    """Mean hourly cost of the team's agents (each at their contract's rate)."""
+    contracts = result.team.settings.contracts
+    rates = [contracts[a.contract].hourly_cost for a in result.team.agents]
+    return sum(rates) / len(rates)
+
+
 def comparison_table(results: Sequence[Result]) -> pd.DataFrame:
     """One row per result (columns `TABLE_COLUMNS` plus `service_level_<queue>` per queue).
 
     `service_level` is the volume-weighted projected service level over all queues;
+    `cost` the roster's labour cost; `required_cost` the required agent-hours at the team's
+    mean hourly rate (what the requirement would cost if fully staffed);
     `preferences_honoured` the share of preference weight honoured.
     """
     rows = []
@@ -51,6 +61,7 @@ def comparison_table(results: Sequence[Result]) -> pd.DataFrame:
                 shortfall_hours=total.shortfall_hours,
                 overstaffing_hours=total.overstaffing_hours, coverage=total.coverage,
                 service_level=total.projected_service_level, cost=kpis.cost.total_cost,
+                required_cost=total.required_hours * hourly_rate(result),
                 overtime_cost=kpis.cost.overtime_cost,
                 preferences_honoured=kpis.preferences[0].weighted_share,
                 weekends_spread=_spread(kpis, "weekends"),
@@ -159,30 +170,35 @@ def service_by_hour_figure(results: Sequence[Result]) -> go.Figure:
     return figure
 
 
-def frontier(table: pd.DataFrame) -> pd.DataFrame:
-    """Rows no other row beats on both cost (lower) and service level (higher), by cost."""
-    known = table.dropna(subset=["cost", "service_level"]).sort_values(
-        ["cost", "service_level"], ascending=[True, False])
+def frontier(table: pd.DataFrame, cost: str = "cost",
+             service: str = "service_level") -> pd.DataFrame:
+    """Rows no other row beats on both `cost` (lower) and `service` (higher), by cost."""
+    known = table.dropna(subset=[cost, service]).sort_values(
+        [cost, service], ascending=[True, False])
     keep, best = [], -1.0
     for index, row in known.iterrows():
-        if row["service_level"] > best:
+        if row[service] > best:
             keep.append(index)
-            best = row["service_level"]
+            best = row[service]
     return known.loc[keep]
 
 
-def frontier_figure(results: Sequence[Result]) -> go.Figure:
-    """Cost against projected service level per scenario, with the efficient frontier."""
+def frontier_figure(results: Sequence[Result], cost: str = "cost",
+                    service: str = "service_level") -> go.Figure:
+    """`cost` (a table column: `cost` or `required_cost`) against `service` (e.g.
+    `service_level` or `service_level_presale`) per scenario, with the efficient frontier."""
     table = comparison_table(results)
-    edge = frontier(table)
+    edge = frontier(table, cost, service)
     figure = go.Figure([
-        go.Scatter(x=table["service_level"], y=table["cost"], mode="markers+text",
+        go.Scatter(x=table[service], y=table[cost], mode="markers+text",
                    text=table["scenario"], textposition="top center", name="scenario"),
-        go.Scatter(x=edge["service_level"], y=edge["cost"], mode="lines", name="frontier",
+        go.Scatter(x=edge[service], y=edge[cost], mode="lines", name="frontier",
                    line={"dash": "dash"}),
     ])
-    figure.update_layout(title="Cost against projected service level",
-                         xaxis={"title": "projected service level (volume-weighted)",
+    label = "labour cost of the roster" if cost == "cost" else cost.replace("_", " ")
+    measure = service.replace("_", " ")
+    figure.update_layout(title=f"{label.capitalize()} against projected {measure}",
+                         xaxis={"title": f"projected {measure} (volume-weighted)",
                                 "tickformat": ".1%"},
-                         yaxis_title="labour cost for the period")
+                         yaxis_title=label)
     return figure

@@ -67,7 +67,8 @@ def test_add_agents_with_onboarding_and_training_shrinkage(small: Scenario) -> N
     assert {a.start_date for a in new} == {date(2026, 11, 26)}
     assert {a.contract for a in new} == {"full_time~training25"}
     trained = team.settings.contracts["full_time~training25"]
-    assert (trained.min_minutes_per_week, trained.max_minutes_per_week) == (1620, 1980)
+    # max 2640 x 0.75 = 1980; min 2160 x 0.75 = 1620, lowered to 1980 - 480 (a paid shift)
+    assert (trained.min_minutes_per_week, trained.max_minutes_per_week) == (1500, 1980)
     assert trained.min_days_per_week == 3  # int(4 x 0.75)
     assert len(team.agents) == len(small.team.agents) + 3
 

@@ -114,6 +114,10 @@ def test_comparison_table_frontier_and_figures(results: list) -> None:
     assert table.loc[0, "cost"] == kpis.cost.total_cost
     assert table.loc[0, "shortfall_hours"] == kpis.total.shortfall_hours
     assert "service_level_presale" in table.columns
+    team = results[0].team
+    rates = [team.settings.contracts[a.contract].hourly_cost for a in team.agents]
+    assert table.loc[0, "required_cost"] == pytest.approx(
+        kpis.total.required_hours * sum(rates) / len(rates))
     for make in (agent_hours_figure, cost_figure, shortfall_figure, preferences_figure,
                  fairness_figure, service_by_hour_figure, frontier_figure):
         assert len(make(results).data) >= 1
