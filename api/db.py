@@ -5,10 +5,12 @@ with `BEGIN IMMEDIATE` so two writers queue on the busy timeout instead of faili
 upgrades a read to a write. PostgreSQL runs at READ COMMITTED; the compare-and-set updates
 on `roster_series` serialise the changes that matter.
 
-SQLite's busy handler polls with growing sleeps (up to 100 ms), so a hot writing path first
-passes `write_gate(engine)`: writers of one process queue on a lock, and the server
-processes on an `flock` of a file beside the database; each waiter wakes the moment the
-previous writer is done.
+A hot writing path (swap approval) first passes `write_gate(engine)`: its writers queue on a
+lock inside the process, so one thread at a time holds the database lock and it never waits
+for the interpreter lock behind a crowd of threads that are only waiting too. On SQLite the
+server processes also queue on an `flock` of a file beside the database, because SQLite's
+own busy handler polls with growing sleeps (up to 100 ms); each waiter wakes the moment the
+previous writer is done. On PostgreSQL the row locks order the processes.
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ def make_engine(url: str) -> Engine:
         _GATES[engine] = WriteGate(f"{database}-writers.lock"
                                    if database and database != ":memory:" else None)
         return engine
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    _GATES[engine] = WriteGate(None)
+    return engine
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -91,7 +95,7 @@ _GATES: WeakKeyDictionary[Engine, WriteGate] = WeakKeyDictionary()
 
 
 def write_gate(engine: Engine) -> AbstractContextManager[None]:
-    """Enter before a writing transaction on a hot path (SQLite); nothing on PostgreSQL."""
+    """Enter before a writing transaction on a hot path (and leave after its commit)."""
     gate = _GATES.get(engine)
     return gate() if gate is not None else nullcontext()
 

@@ -1,27 +1,34 @@
 """Load and crash checks of the HTTP API against a real uvicorn on loopback.
 
 ```
-.venv/bin/python benchmarks/api_load.py [--backend sqlite|postgres|both] [--approvals 400]
-                                        [--clients 20]
+.venv/bin/python benchmarks/api_load.py [--backend sqlite|postgres|both] [--approvals 420]
+                                        [--clients 20] [--workers 2]
 ```
 
 1. **Approval latency**: a 60-agent team with the sample's queues and a rule-clean weekly
-   rotation roster (300 shifts with meal breaks, 30-minute grid), published; rounds of
-   agent-disjoint swaps that pass every check are proposed and accepted (untimed), then
-   `--clients` threads approve them at once (timed: full check on the published roster,
-   new version, compare-and-set). p50/p95/p99 and throughput, with `GET /health` under
-   the same concurrency as the baseline (ratio).
+   rotation roster (300 shifts with meal breaks, 30-minute grid), published; pools of swaps
+   that pass every check and stay valid in any order (no agent in two swaps on one day) are
+   proposed and accepted (untimed), then `--clients` connections approve a pool in a closed
+   loop (timed: user lookup, hard rules of both agents, coverage effect with projected service
+   levels, new version, compare-and-set). The load comes from a separate light process
+   (asyncio, raw HTTP/1.1 with keep-alive, requests built before the clock starts), which
+   also times `GET /health` at the same concurrency in the same run as the baseline of what
+   the machine, the HTTP stack and the load generator cost without any work. Reported:
+   p50/p95/p99 and throughput, one-client latency, server CPU per approval, the load
+   generator's CPU per request, and the machine's load average.
 2. **Conflicting approvals**: up to 20 give-aways of one shift to different colleagues,
    each approval fired 10 times (about 200 calls), plus independent swaps in the same
    burst: expected 1 + independent applied, the rest 409, and the final roster equal to
    the published one with exactly the winners applied (nothing lost, nothing half-done).
-3. **Crash during a job**: a long solve job is started, the server is killed (SIGKILL) while
-   it runs, and restarted: the job must be `failed` and the published roster unchanged.
+3. **Crash during a job**: a long solve job is started, the server (every worker process) is
+   killed with SIGKILL while it runs, and restarted: the job must be `failed` and the
+   published roster unchanged.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import json
 import os
@@ -32,7 +39,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from datetime import date, datetime, timedelta
@@ -147,10 +153,11 @@ def free_port() -> int:
 
 
 class Server:
-    """uvicorn in a child process on loopback."""
+    """uvicorn (`workers` processes) in its own process group on loopback."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, workers: int = 2):
         self.url = url
+        self.workers = workers
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -160,26 +167,52 @@ class Server:
                "ROSTER_SOLVE_TIME_LIMIT_SECONDS": "120"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host",
-             "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, env=env)
-        deadline = time.monotonic() + 60
+             "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
+             "--workers", str(self.workers)],
+            cwd=ROOT, env=env, start_new_session=True)
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
-                    return self
+                ready = httpx.get(f"{self.base}/health", timeout=1).status_code == 200
             except httpx.HTTPError:
-                time.sleep(0.1)
+                ready = False
+            if ready and (self.workers == 1 or len(self.pids()) > self.workers):
+                time.sleep(1.0 if self.workers > 1 else 0)  # let every worker finish start-up
+                return self
+            time.sleep(0.1)
         raise RuntimeError("uvicorn did not start")
+
+    def pids(self) -> list[int]:
+        """The server's processes (the supervisor and its workers)."""
+        assert self.proc is not None
+        out = subprocess.run(["pgrep", "-g", str(self.proc.pid)], capture_output=True,
+                             text=True).stdout
+        return [int(x) for x in out.split()]
+
+    def cpu_ms(self) -> float:
+        """CPU time (user + system) the server's processes have used so far."""
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total * 1000 / os.sysconf("SC_CLK_TCK")
 
     def kill(self) -> None:
         assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
+        os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=20)
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
 
 
 def database(backend: str, folder: Path) -> tuple[str, Any]:
@@ -268,6 +301,93 @@ def published(client: Client, team_id: str, start: date) -> dict[str, Any]:
                       params={"start": start.isoformat()}).json()
 
 
+# ---- the load generator (a separate process) ------------------------------------------------
+
+
+Call = tuple[str, str, str]
+"""(method, path, username)."""
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    length = 0
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+        elif name.strip().lower() == "transfer-encoding":
+            raise RuntimeError(f"expected a Content-Length response, got {line!r}")
+    await reader.readexactly(length)
+    return status
+
+
+async def _drive(port: int, requests: list[bytes], clients: int) -> dict[str, Any]:
+    """Send `requests` over `clients` keep-alive connections, each one request at a time."""
+    warm = f"GET /health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    connections = []
+    for _ in range(clients):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(warm)
+        await _read_response(reader)
+        connections.append((reader, writer))
+    latencies: list[float] = [0.0] * len(requests)
+    codes: list[int] = [0] * len(requests)
+    todo = iter(range(len(requests)))
+
+    async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for i in todo:
+            started = time.perf_counter()
+            writer.write(requests[i])
+            codes[i] = await _read_response(reader)
+            latencies[i] = (time.perf_counter() - started) * 1000
+
+    cpu = time.process_time()
+    started = time.perf_counter()
+    await asyncio.gather(*(client(r, w) for r, w in connections))
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    for _, writer in connections:
+        writer.close()
+    return {"latencies": latencies, "codes": codes, "seconds": seconds,
+            "cpu_ms_per_request": cpu * 1000 / max(len(requests), 1)}
+
+
+def drive_main() -> None:
+    """`api_load.py --drive`: read a plan (JSON) on stdin, print the results (JSON)."""
+    plan = json.load(sys.stdin)
+    requests = [r.encode() for r in plan["requests"]]
+    print(json.dumps(asyncio.run(_drive(plan["port"], requests, plan["clients"]))))
+
+
+def raw_request(method: str, path: str, port: int, token: str, body: Any) -> str:
+    data = json.dumps(body) if body is not None else ""
+    head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Authorization: Bearer {token}\r\n")
+    if method != "GET":
+        head += f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n"
+    return head + "\r\n" + data
+
+
+def burst(client: Client, calls: list[Call], clients: int
+          ) -> tuple[list[float], list[int], float, float]:
+    """Run the calls from the load-generator process over `clients` connections; latencies
+    (ms), status codes, seconds, and the generator's CPU ms per request."""
+    port = int(client.base.rsplit(":", 1)[1])
+    tokens = {user: create_token(client.users[user], SECRET, 600) for _, _, user in calls}
+    requests = [raw_request(method, url, port, tokens[user],
+                            {"comment": "ok"} if method == "POST" else None)
+                for method, url, user in calls]
+    plan = json.dumps({"port": port, "clients": min(clients, len(calls)),
+                       "requests": requests})
+    done = subprocess.run([sys.executable, __file__, "--drive"], input=plan, text=True,
+                          capture_output=True, check=True, timeout=600)
+    result = json.loads(done.stdout)
+    return (result["latencies"], result["codes"], result["seconds"],
+            result["cpu_ms_per_request"])
+
+
 # ---- 1. approval latency -------------------------------------------------------------------
 
 
@@ -287,16 +407,17 @@ def exchange_candidates(roster: dict[str, Any], busy: set[str],
     return found
 
 
-def prepare_round(client: Client, team_id: str, start: date, size: int,
-                  rng: random.Random) -> list[int]:
-    """Propose and accept up to `size` agent-disjoint swaps that pass every check."""
+def prepare_pool(client: Client, team_id: str, start: date, size: int,
+                 rng: random.Random) -> list[int]:
+    """Propose and accept up to `size` swaps that pass every check and stay valid in any
+    order: same-template exchanges on one day, no agent in two swaps on the same day."""
     current = published(client, team_id, start)
-    busy: set[str] = set()
+    taken: set[tuple[str, str]] = set()
     ready: list[int] = []
-    for a, b, day in exchange_candidates(current, busy, rng):
+    for a, b, day in exchange_candidates(current, set(), rng):
         if len(ready) >= size:
             break
-        if a in busy or b in busy:
+        if (a, day) in taken or (b, day) in taken:
             continue
         r = client.post(f"u_{a}", f"/teams/{team_id}/swaps",
                         {"requester_date": day, "peer_id": b, "peer_date": day})
@@ -308,7 +429,7 @@ def prepare_round(client: Client, team_id: str, start: date, size: int,
             continue
         accepted = client.post(f"u_{b}", f"/swaps/{swap['id']}/accept")
         if accepted.status_code == 200 and accepted.json()["status"] == "pending_supervisor":
-            busy |= {a, b}
+            taken |= {(a, day), (b, day)}
             ready.append(swap["id"])
     return ready
 
@@ -319,69 +440,58 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-def burst(client: Client, calls: list[tuple[str, str, str]], clients: int
-          ) -> tuple[list[float], list[int], float]:
-    """Run (method, url, user) calls on `clients` threads; latencies (ms), codes, seconds."""
-    latencies: list[float] = []
-    codes: list[int] = []
-    lock = threading.Lock()
-    queue = list(reversed(calls))
-
-    def worker() -> None:
-        http = httpx.Client(base_url=client.base, timeout=120)
-        while True:
-            with lock:
-                if not queue:
-                    break
-                method, url, user = queue.pop()
-            headers = client.headers(user)
-            started = time.perf_counter()
-            response = http.request(method, url, headers=headers,
-                                    json={"comment": "ok"} if method == "POST" else None)
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                latencies.append(elapsed)
-                codes.append(response.status_code)
-        http.close()
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, codes, time.perf_counter() - started
+def _summary(latencies: list[float], seconds: float) -> dict[str, float]:
+    return {"p50_ms": round(statistics.median(latencies), 1),
+            "p95_ms": round(percentile(latencies, 0.95), 1),
+            "p99_ms": round(percentile(latencies, 0.99), 1),
+            "throughput_per_s": round(len(latencies) / seconds, 1)}
 
 
-def approval_latency(client: Client, team_id: str, start: date, total: int,
+def approval_latency(server: Server, client: Client, team_id: str, start: date, total: int,
                      clients: int) -> dict[str, Any]:
     rng = random.Random(7)
     latencies: list[float] = []
     codes: list[int] = []
-    seconds = 0.0
+    seconds = server_cpu = driver_cpu = 0.0
+    single: list[float] = []
+    load_before = os.getloadavg()[0]
     while len(latencies) < total:
-        ready = prepare_round(client, team_id, start, 28, rng)
-        if not ready:
+        pool = prepare_pool(client, team_id, start, min(200, total - len(latencies)), rng)
+        if not pool:
             break
+        if not single:  # one client first: the latency without queueing
+            single, got, _, _ = burst(client, [("POST", f"/swaps/{sid}/approve", "sup")
+                                               for sid in pool[:30]], 1)
+            assert set(got) == {200}, got
+            pool = pool[30:]
         calls = [("POST", f"/swaps/{sid}/approve", "sup" if i % 2 else "sup_b")
-                 for i, sid in enumerate(ready)]
-        lat, got, took = burst(client, calls, clients)
+                 for i, sid in enumerate(pool)]
+        cpu_before = server.cpu_ms()
+        lat, got, took, driver = burst(client, calls, clients)
+        server_cpu += server.cpu_ms() - cpu_before
         latencies += lat
         codes += got
         seconds += took
-    health, _, health_seconds = burst(client, [("GET", "/health", "sup")] * 400, clients)
+        driver_cpu += driver * len(calls)
+    cpu_before = server.cpu_ms()
+    health, _, health_seconds, health_driver = burst(client, [("GET", "/health", "sup")] * 2000,
+                                                     clients)
+    health_server = (server.cpu_ms() - cpu_before) / len(health)
     result = {
         "approvals": len(latencies), "ok": codes.count(200),
-        "other_codes": sorted(set(codes) - {200}),
-        "p50_ms": round(statistics.median(latencies), 1),
-        "p95_ms": round(percentile(latencies, 0.95), 1),
-        "p99_ms": round(percentile(latencies, 0.99), 1),
-        "throughput_per_s": round(len(latencies) / seconds, 1),
-        "health_p95_ms": round(percentile(health, 0.95), 1),
-        "health_throughput_per_s": round(len(health) / health_seconds, 1),
+        "other_codes": sorted(set(codes) - {200}), "clients": clients,
+        "workers": server.workers, **_summary(latencies, seconds),
+        "one_client_p50_ms": round(statistics.median(single), 1),
+        "one_client_p95_ms": round(percentile(single, 0.95), 1),
+        "server_cpu_ms_per_approval": round(server_cpu / max(len(latencies), 1), 2),
+        "driver_cpu_ms_per_request": round(driver_cpu / max(len(latencies), 1), 3),
+        "health": {**_summary(health, health_seconds),
+                   "server_cpu_ms_per_request": round(health_server, 2),
+                   "driver_cpu_ms_per_request": round(health_driver, 3)},
+        "load_average_before_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
-    result["p95_over_health_p95"] = round(result["p95_ms"] / max(result["health_p95_ms"], 0.01),
-                                          1)
+    result["p95_over_health_p95"] = round(
+        result["p95_ms"] / max(result["health"]["p95_ms"], 0.01), 1)
     return result
 
 
@@ -442,7 +552,7 @@ def conflicting_approvals(client: Client, team_id: str, start: date) -> dict[str
              for sid in give_aways for k in range(repeats)]
     calls += [("POST", f"/swaps/{sid}/approve", "sup") for sid in independent]
     random.Random(3).shuffle(calls)
-    _, codes, _ = burst(client, calls, 20)
+    _, codes, _, _ = burst(client, calls, 20)
     after = published(client, team_id, start)
     statuses = {sid: client.get("plan", f"/swaps/{sid}").json()["status"]
                 for sid in give_aways + independent}
@@ -494,7 +604,7 @@ def crash_during_job(server: Server, client: Client, team_id: str, start: date,
         time.sleep(0.1)
     time.sleep(1.0)
     server.kill()
-    restarted = Server(server.url)
+    restarted = Server(server.url, server.workers)
     restarted.start()
     client.base = restarted.base
     client.http = httpx.Client(base_url=restarted.base, timeout=120)
@@ -516,12 +626,13 @@ def run_backend(backend: str, args: argparse.Namespace, team: Team, roster: Rost
     server = None
     try:
         users = seed(url, team, roster, reqs)
-        server = Server(url).start()
+        server = Server(url, args.workers).start()
         client = Client(server.base, users)
         publish_world(client, team, roster, reqs, url)
         team_id = team.settings.name
         start = roster.period.start
-        latency = approval_latency(client, team_id, start, args.approvals, args.clients)
+        latency = approval_latency(server, client, team_id, start, args.approvals,
+                                   args.clients)
         print(f"  approval latency: {latency}")
         conflict = conflicting_approvals(client, team_id, start)
         print(f"  conflicting approvals: {conflict}")
@@ -537,8 +648,9 @@ def run_backend(backend: str, args: argparse.Namespace, team: Team, roster: Rost
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--approvals", type=int, default=400)
+    parser.add_argument("--approvals", type=int, default=420)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     args = parser.parse_args()
     start = week_start()
     team, roster = rotation_team(start)
@@ -564,4 +676,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--drive"]:
+        drive_main()
+    else:
+        main()

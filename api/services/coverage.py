@@ -113,12 +113,15 @@ def _project(rows: list[dict[str, Any]], settings: TeamSettings, interval: int,
         row["service_level_before"] = row["service_level_after"] = None
     if evaluate is None:
         return
+    described: dict[str, str] = {}  # each queue's parameters, as part of the memo key
     for row in rows:
         queue = settings.queues.get(row["queue"])
         if row["volume"] is None or queue is None:
             continue
+        if queue.name not in described:
+            described[queue.name] = queue.model_dump_json()
         for which in ("before", "after"):
-            key = (queue.model_dump_json(), interval, after_shrinkage, float(row["volume"]),
+            key = (described[queue.name], interval, after_shrinkage, float(row["volume"]),
                    int(row[f"agents_{which}"]))
             if key not in _PROJECTED:
                 frame = pd.DataFrame([{"queue": row["queue"], "volume": key[3],

@@ -26,7 +26,7 @@ from api.errors import BadRequest, Conflict, Forbidden, NotFound
 from api.models import SeriesRow, SwapRow
 from api.services import rosters as store
 from api.services.audit import record
-from api.services.checks import violation_out, violations_for
+from api.services.checks import standing_violations, violation_out
 from api.services.coverage import Needs, coverage_effect
 from api.services.teams import agent_row, load_team_for, team_row, team_settings
 from api.services.versions import ShiftKey, Version, key_of, version_of
@@ -162,10 +162,13 @@ def check(ctx: Context, requester_id: str, requester_date: date, peer_id: str,
     parties = {requester_id, peer_id}
     before = version.shifts_of(parties)
     after = [s for s in before if s is not mine and s is not theirs] + added
-    before_found = {(v.agent_id, v.date, v.rule)
-                    for v in violations_for(ctx.team, version.roster, parties, before)}
-    found = [v for v in violations_for(ctx.team, version.roster, parties, after)
-             if (v.agent_id, v.date, v.rule) not in before_found]
+    found = []
+    for agent in sorted(parties):
+        known = {(v.date, v.rule) for v in standing_violations(
+            ctx.team, version.roster, agent, [s for s in before if s.agent_id == agent])}
+        found += [v for v in standing_violations(ctx.team, version.roster, agent,
+                                                 [s for s in after if s.agent_id == agent])
+                  if (v.date, v.rule) not in known]
     result["violations"] = [violation_out(v) for v in found]
     result["coverage"] = coverage_effect(ctx.team.settings, version.roster, removed, added,
                                          ctx.needs, version.counts)
