@@ -393,7 +393,7 @@ def to_team(instance: Instance) -> Team:
             name=staff.id, kind=ContractKind.FULL_TIME,
             min_minutes_per_week=0, max_minutes_per_week=7 * 24 * 60, max_days_per_week=7,
             min_minutes_per_period=staff.min_total_minutes,
-            max_minutes_per_period=staff.max_total_minutes,
+            max_minutes_per_period=max(1, staff.max_total_minutes),  # 0: no shift fits
             min_consecutive_days=staff.min_consecutive_shifts,
             max_consecutive_days=staff.max_consecutive_shifts,
             min_consecutive_days_off=staff.min_consecutive_days_off,
