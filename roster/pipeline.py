@@ -23,7 +23,7 @@ import pandas as pd
 
 from forecasting.validation import InputError
 from roster.domain import PlanningPeriod, Roster, Team, TeamSettings
-from roster.engine.demand import interval_demands, read_requirements
+from roster.engine.demand import Demand, interval_demands, read_requirements
 from roster.engine.model import RosterProblem
 from roster.engine.solve import Progress, RosterSolver, SolveOptions, SolveResult
 from roster.results.kpis import Kpis, SolverStats, compute_kpis, coverage_with_service
@@ -189,7 +189,8 @@ def plan(scenario: Scenario, period: PlanningPeriod, options: PlanOptions | None
             forecast = forecast_for(scenario, period, options.fit_until)
         requirements = requirements_from(forecast, settings)
     check_requirements(requirements, period)
-    problem = RosterProblem(team, period, interval_demands(requirements),
+    demands: list[Demand] = list(interval_demands(requirements))
+    problem = RosterProblem(team, period, demands,
                             previous=options.previous)
     result = (solver or solve_problem)(problem, options, on_progress, stop)
     stats = solver_stats(result, options)

@@ -66,7 +66,8 @@ def read_spec(path: Path) -> list[Any]:
     scenarios = raw.get("scenario", [])
     if not isinstance(scenarios, list):
         raise InputError(f"{path.name}: scenario: expected [[scenario]] tables, got one value")
-    common = {k: raw[k] for k in ("start", "days", "fit_until", "budget") if k in raw}
+    common: dict[str, Any] = {k: raw[k] for k in ("start", "days", "fit_until", "budget")
+                               if k in raw}
     common["base"] = (path.parent / str(raw["base"])).resolve()
     whatifs = []
     for index, table in enumerate([{"name": "base"}, *scenarios]):

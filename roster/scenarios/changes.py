@@ -107,7 +107,7 @@ Change = Annotated[ScaleUplift | ChangeTarget | ChangeHandling | AddAgents | Rem
 
 
 def _where(index: int, change: _Change) -> str:
-    return f"changes[{index}] ({change.kind})"
+    return f"changes[{index}] ({getattr(change, 'kind', type(change).__name__)})"
 
 
 def _queue(settings_queues: dict[str, Queue], index: int, change: ChangeTarget | ChangeHandling

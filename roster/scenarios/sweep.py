@@ -95,7 +95,8 @@ def _ray(whatifs: list[WhatIf], workers: int, hint: Roster | None, cache_dir: Pa
     try:
         remote = ray.remote(num_cpus=1)(run)
         shared = ray.put(hint)
-        pending = {remote.remote(w, shared, cache_dir): i for i, w in enumerate(whatifs)}
+        pending = {remote.remote(w, shared, cache_dir): i  # type: ignore[call-arg]
+                   for i, w in enumerate(whatifs)}
         results: list[Result | None] = [None] * len(whatifs)
         with _progress(len(whatifs), progress) as bar:
             task = bar.add_task("what-if", total=len(whatifs))
