@@ -105,16 +105,21 @@ def write_section(body: str) -> None:
 
 
 INTRO = """\
-Solved with the product's own engine (`roster bench curtois`): the instance is mapped onto
-the domain (templates, contracts, leave, preferences, `ShiftDemand`), the engine's search
-runs (agent-by-agent first roster, a short full CP-SAT solve for the bound, then
-large-neighbourhood search over agents and days with CP-SAT sub-solves), and the objective
-in the table is recomputed from the returned roster by the independent checker
-(`roster/bench/objective.py`); `hard violations` counts the benchmark's rules and the
-product's checker together. Gap = (ours - best known) / best known. `bound` is CP-SAT's
-lower bound from the full solve. Load is the 1-minute load average before-after the run on
-the shared 2-core machine (other engineers' tests running): with load 4-7 each instance
-got well under the 2 cores its time limit assumes.
+Solved with the product's own engine (`roster bench curtois`, `roster.engine.search`): the
+instance is mapped onto the domain (templates starting 00:00, one contract per staff member,
+fixed days off as `unavailable` leave, requests as `prefer_shift`/`avoid_shift`
+preferences, cover as `ShiftDemand`, every non-benchmark rule switched off in
+`TeamSettings.rules`); the search builds a first roster agent by agent (small CP-SAT models
+at linearization level 2; for periods over 8 weeks the work/off pattern comes from a dynamic
+programme, `engine/patterns.py`), runs the whole model briefly for a bound (up to 60,000
+options), then large-neighbourhood search over agents and days (`engine/lns.py`). The
+objective in the table is recomputed from the returned roster by the independent checker
+(`roster/bench/objective.py`) and always equalled the solver's; `hard violations` counts
+the benchmark's rules and the product's checker (`roster/checker.py`) together. Gap =
+(ours - best known) / best known. `bound` is CP-SAT's lower bound from the whole-model phase
+(weak: the targets concern the upper bound). Load is the 1-minute load average before-after
+each run on the shared 2-core machine: at load 6-9 each run got roughly a third to a half of
+the 2 cores its time limit assumes, so these are pessimistic for the stated targets.
 
 Reproduce: `.venv/bin/python benchmarks/curtois.py --instances 1-9 --time-limit 60`.
 """
