@@ -46,7 +46,7 @@ class SearchOptions:
     lns: bool = True
     seconds_per_agent: float = 1.0
     """Time cap of each agent's model while building the first roster."""
-    step_seconds: float = 3.0
+    step_seconds: float = 2.0
     """Time cap of one LNS sub-solve."""
 
 
