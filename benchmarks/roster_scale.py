@@ -3,10 +3,12 @@
     .venv/bin/python benchmarks/roster_scale.py [--sizes 60 300 1000] [--workers 2]
 
 Per size: build seconds, first-solution seconds, objective, bound, gap at the size's time
-limit, peak memory (RSS of this process, via resource), hard violations found by the
-independent checker (must be 0); then a repair after one agent's sick day in the 300-agent
-roster (seconds and shifts changed). The machine load (1-minute average) is printed with
-each row because the machine is shared.
+limit (the bound is the linear relaxation's, bound.py, when it finishes in time, else
+`solve.trivial_bound`; `--offline-lp` adds the relaxation without a time limit), peak
+memory (RSS of this process, via resource), hard violations found by the independent
+checker (must be 0); then a repair after one agent's sick day in the 300-agent roster
+(seconds and shifts changed). The machine load (1-minute average) is printed with each row
+because the machine is shared.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from datetime import date, datetime
 
 from roster.checker import check_roster
 from roster.domain import PlanningPeriod
+from roster.engine.bound import lp_bound
 from roster.engine.demand import interval_demands
 from roster.engine.model import RosterProblem, build_model
 from roster.engine.repair import RosterChange, repair_roster
 from roster.engine.solve import RosterSolver, SolveOptions
+from roster.engine.weights import SCALE
 from roster.sampledata.synthetic import synthetic_requirements, synthetic_team
 
 START = date(2026, 11, 23)
@@ -43,8 +47,9 @@ def run(size: int, workers: int, seconds: float) -> dict[str, object]:
     started = time.perf_counter()
     built = build_model(problem)
     build = time.perf_counter() - started
-    result = RosterSolver(problem, SolveOptions(time_limit=seconds - build, workers=workers),
-                          built=built).solve()
+    solver = RosterSolver(problem, SolveOptions(time_limit=seconds - build, workers=workers),
+                          built=built)
+    result = solver.solve()
     violations = check_roster(team, result.roster) if result.roster else None
     gap_at_20 = next((p.gap for p in reversed(result.progress) if p.seconds <= 20 - build), None)
     return {"agents": size, "options": len(built.context.options.options),
@@ -54,7 +59,7 @@ def run(size: int, workers: int, seconds: float) -> dict[str, object]:
             "gap": result.gap, "gap_at_20s": gap_at_20, "seconds": round(result.seconds + build, 1),
             "peak_mb": round(peak_mb()), "violations": None if violations is None else len(
                 violations), "load": os.getloadavg()[0], "result": result, "team": team,
-            "demands": demands}
+            "demands": demands, "built": built}
 
 
 def repair(row: dict[str, object], workers: int) -> dict[str, object]:
@@ -78,6 +83,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[60, 300, 1000])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=None, help="override time limits")
+    parser.add_argument("--offline-lp", action="store_true",
+                        help="after each run, the LP bound without time limit (reference gap)")
     args = parser.parse_args()
     print("| agents | options | build s | first solution s | status | objective | bound | "
           "gap | gap at 20 s | seconds | peak MB | violations | load |")
@@ -90,6 +97,14 @@ def main() -> None:
               f"{row['status']} | {row['objective']} | {row['bound']} | {gap} | {gap20} | "
               f"{row['seconds']} | {row['peak_mb']} | {row['violations']} | "
               f"{row['load']:.1f} |", flush=True)
+        if args.offline_lp and row["objective"] is not None:
+            started = time.perf_counter()
+            bound = lp_bound(row["built"], seconds=3600)  # type: ignore[arg-type]
+            if bound is not None:
+                objective = float(row["objective"])  # type: ignore[arg-type]
+                print(f"offline LP bound ({size} agents): {bound / SCALE:.2f}, gap "
+                      f"{(objective - bound / SCALE) / objective:.2%}, "
+                      f"{time.perf_counter() - started:.0f} s", flush=True)
         if size == 300 and row["result"].roster is not None:  # type: ignore[attr-defined]
             print(f"repair after a sick day (300 agents): {repair(row, args.workers)}",
                   flush=True)
