@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.clock import utc_now
@@ -49,16 +49,20 @@ def job_row(session: Session, who: Principal, job_id: int) -> JobRow:
 
 
 def fail_orphans(sessions: sessionmaker[Session]) -> list[int]:
-    """Mark jobs a dead server left queued or running as failed; return their ids."""
+    """Mark jobs a dead server left queued or running as failed; return their ids.
+
+    Every worker process of a restarted server runs this at start-up: the update is
+    conditional on the status, so each job is marked (and audited) by exactly one of them.
+    """
     with sessions() as session, session.begin():
-        ids = list(session.scalars(select(JobRow.id).where(
-            JobRow.status.in_(["queued", "running"]))))
-        if ids:
-            session.execute(update(JobRow).where(JobRow.id.in_(ids)).values(
-                status="failed", message=ORPHAN_MESSAGE, updated_at=utc_now()))
-            for job_id in ids:
-                record(session, None, "job.fail", "job", job_id, None,
-                       {"status": "running"}, {"status": "failed", "message": ORPHAN_MESSAGE})
+        rows = session.execute(
+            update(JobRow.__table__).where(JobRow.status.in_(["queued", "running"]))
+            .values(status="failed", message=ORPHAN_MESSAGE, updated_at=utc_now())
+            .returning(JobRow.id)).all()
+        ids = sorted(row.id for row in rows)
+        for job_id in ids:
+            record(session, None, "job.fail", "job", job_id, None,
+                   {"status": "running"}, {"status": "failed", "message": ORPHAN_MESSAGE})
     return ids
 
 

@@ -1,8 +1,10 @@
-"""Against a real uvicorn on loopback: concurrent conflicting approvals, one winner."""
+"""Against a real uvicorn on loopback: concurrent conflicting approvals, one winner, with one
+server process and with two (which share nothing but the database)."""
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -17,7 +19,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.settings import Settings
 from tests.api import factories
-from tests.api.conftest import SECRET, World
+from tests.api.conftest import SECRET, World, _pg_database, _pg_drop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,19 +56,31 @@ def accepted_swap(w: World, requester: str, body: dict) -> int:
     return swap_id
 
 
-@pytest.fixture
-def live(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'live.db'}"
+@pytest.fixture(params=[
+    pytest.param(("sqlite", 1), id="sqlite-1-worker"),
+    pytest.param(("sqlite", 2), id="sqlite-2-workers", marks=pytest.mark.slow),
+    pytest.param(("postgres", 2), id="postgres-2-workers", marks=pytest.mark.slow)])
+def live(request: pytest.FixtureRequest, tmp_path: Path):
+    backend, workers = request.param
+    drop = None
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'live.db'}"
+    else:
+        url, reason = _pg_database()
+        if url is None:
+            pytest.skip(reason)
+        drop = url
     world = seed(url)
     port = free_port()
     env = {**os.environ, "ROSTER_DATABASE_URL": url, "ROSTER_SECRET_KEY": SECRET}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env)
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         "--workers", str(workers)],
+        cwd=ROOT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{base}/health", timeout=1).status_code == 200:
@@ -74,13 +88,15 @@ def live(tmp_path: Path):
             except httpx.HTTPError:
                 time.sleep(0.1)
         else:
-            raise AssertionError("uvicorn did not start within 30 s")
+            raise AssertionError("uvicorn did not start within 60 s")
         yield world, base
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
         world.app.state.jobs.shutdown()
         world.app.state.engine.dispose()
+        if drop is not None:
+            _pg_drop(drop)
 
 
 def test_concurrent_conflicting_approvals_over_http(live) -> None:

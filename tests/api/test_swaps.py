@@ -279,6 +279,19 @@ def test_only_the_peer_accepts(world: World) -> None:
     assert world.post("sup", f"/swaps/{swap_id}/accept").status_code == 403
 
 
+def test_disabled_supervisor_cannot_approve(world: World) -> None:
+    from sqlalchemy import update
+
+    from api.models import User
+    swap_id = pending_supervisor(world)
+    with world.app.state.sessions() as session, session.begin():
+        session.execute(update(User).where(User.id == world.users["sup"]).values(active=False))
+    r = world.post("sup", f"/swaps/{swap_id}/approve")
+    assert r.status_code == 401
+    assert r.json()["field"] == "Authorization"
+    assert world.get("plan", f"/swaps/{swap_id}").json()["status"] == "pending_supervisor"
+
+
 def test_agent_cannot_approve(world: World) -> None:
     swap_id = pending_supervisor(world)
     assert world.post("u_a3", f"/swaps/{swap_id}/approve").status_code == 403
