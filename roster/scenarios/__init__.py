@@ -28,6 +28,7 @@ from roster.scenarios.compare import (
     frontier_figure,
     preferences_figure,
     service_by_hour_figure,
+    shortfall_by_hour,
     shortfall_figure,
 )
 from roster.scenarios.run import Budget, Result, WhatIf, default_cache_dir, inputs_key, run
@@ -39,6 +40,7 @@ __all__ = [
     "RemoveAgents", "Result", "ScaleUplift", "WhatIf", "agent_hours_figure", "agents_to_cover",
     "apply_team_changes", "comparison_table", "cost_figure", "coverage_effect",
     "default_cache_dir", "fairness_figure", "frontier", "frontier_figure", "inputs_key",
-    "preferences_figure", "run", "service_by_hour_figure", "shortfall_figure",
+    "preferences_figure", "run", "service_by_hour_figure", "shortfall_by_hour",
+    "shortfall_figure",
     "swap_partners", "swap_shifts", "sweep",
 ]

@@ -5,6 +5,7 @@
 - `agent_hours_figure`, `cost_figure`, `shortfall_figure`, `preferences_figure`,
   `fairness_figure`: bars per scenario;
 - `service_by_hour_figure`: projected service level by hour of the day, per queue;
+  `shortfall_by_hour`: shortfall agent-hours by hour of the day and queue;
 - `frontier_figure`: cost against projected service level, with the cost-efficient frontier.
 """
 
@@ -142,6 +143,16 @@ def service_by_hour(result: Result) -> pd.DataFrame:
     grouped = frame.groupby(["queue", "hour"])[["weighted", "volume"]].sum()
     grouped["service_level"] = grouped["weighted"] / grouped["volume"]
     return grouped.reset_index()[["queue", "hour", "service_level"]]
+
+
+def shortfall_by_hour(result: Result) -> pd.DataFrame:
+    """Shortfall agent-hours by hour of the day (rows) and queue (columns) over the period."""
+    if result.coverage is None:
+        return pd.DataFrame()
+    hours = result.period.interval_minutes / 60
+    frame = result.coverage.assign(hour=result.coverage["start"].dt.hour)
+    table = frame.pivot_table(index="hour", columns="queue", values="shortfall", aggfunc="sum")
+    return (table * hours).reindex(range(24), fill_value=0)
 
 
 def service_by_hour_figure(results: Sequence[Result]) -> go.Figure:

@@ -35,7 +35,7 @@ from roster.scenarios.changes import (
 )
 from roster.scenarios.search import SearchBudget, reproducible_search
 
-CACHE_VERSION = "whatif-1"
+CACHE_VERSION = "whatif-2"
 """Bump when a change to the chain makes cached results stale."""
 BASE_FILES = ["settings.toml", "agents.csv", "leave.csv", "preferences.csv", "history.csv",
               "events.csv"]
@@ -201,7 +201,7 @@ def run(whatif: WhatIf, hint: Roster | None = None, cache_dir: Path | None = Non
                     status=outcome.status, roster=outcome.roster, coverage=outcome.coverage,
                     kpis=outcome.kpis, reproducible=not notes,
                     seconds=time.perf_counter() - started, notes=notes)
-    if path is not None and result.reproducible:
+    if path is not None and result.reproducible and result.roster is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         temporary.write_bytes(pickle.dumps(result))

@@ -19,6 +19,7 @@ from roster.scenarios import (
     frontier_figure,
     run,
     service_by_hour_figure,
+    shortfall_by_hour,
     sweep,
 )
 from roster.scenarios.compare import (
@@ -118,6 +119,9 @@ def test_comparison_table_frontier_and_figures(results: list) -> None:
     rates = [team.settings.contracts[a.contract].hourly_cost for a in team.agents]
     assert table.loc[0, "required_cost"] == pytest.approx(
         kpis.total.required_hours * sum(rates) / len(rates))
+    by_hour = shortfall_by_hour(results[0])
+    assert by_hour.to_numpy().sum() == pytest.approx(kpis.total.shortfall_hours)
+    assert list(by_hour.index) == list(range(24))
     for make in (agent_hours_figure, cost_figure, shortfall_figure, preferences_figure,
                  fairness_figure, service_by_hour_figure, frontier_figure):
         assert len(make(results).data) >= 1
