@@ -5,7 +5,8 @@ options of a neighbourhood — some agents over a window of days, every agent ov
 window, or a few agents over the whole period — fixes every other option to the incumbent,
 and lets CP-SAT re-optimise the rest from a hint of the incumbent. A result at least as
 good replaces the incumbent. Neighbourhood sizes adapt: a sub-solve proved optimal grows
-its kind's size, one stopped by the time limit shrinks it.
+its kind's size (so does one that improved the roster), one stopped by the time limit
+without a gain shrinks it.
 
 `workers` threads search at once, each with a one-worker CP-SAT (the solver releases the
 GIL), sharing the incumbent under a lock.
@@ -217,7 +218,8 @@ class Lns:
                                                       min(left, self.step_seconds))
                 with self._lock:
                     self.stats.steps[kind] = self.stats.steps.get(kind, 0) + 1
-                    self._adapt(kind, solved)
+                    gained = objective is not None and objective < current.objective
+                    self._adapt(kind, solved or gained)
                     if values is not None and objective is not None and (
                             objective <= best[0].objective):
                         if objective < best[0].objective:
