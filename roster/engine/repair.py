@@ -215,7 +215,7 @@ def repair_roster(team: Team, published: Roster, changes: list[RosterChange],
                       s.agent_id in changed_ids and s.date in affected_days)])
     result = RosterSolver(problem, SolveOptions(
         time_limit=options.time_limit, workers=options.workers, seed=options.seed, hint=keep,
-        log=options.log), built=built).solve()
+        log=options.log, lp_bound=False), built=built).solve()
     if result.roster is None:
         return RepairResult(changed_team, None, [], result, sorted(free_ids))
     shifts = [s for s in published.shifts if s.agent_id in fixed_ids] + result.roster.shifts

@@ -143,16 +143,20 @@ class RosterSolver:
             result = self._solve_lns(built, first, started, on_progress)
             if result is not None:
                 return result
+        start_point: cp_model.CpSolver | None = None
         if first is not None:
             # hint every variable (CP-SAT often cannot complete a hint of options only)
-            code, fixed = _fixed_solve(built, first, 0.2 * self.options.time_limit)
+            left = self.options.time_limit - (time.perf_counter() - started)
+            code, fixed = _fixed_solve(built, first, max(2.0, 0.5 * left))
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                start_point = fixed
                 model = built.model
                 model.proto.clear_solution_hint()
                 model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
                 model.proto.solution_hint.values.extend(fixed.response_proto.solution)
             elif self.options.hint is None:
                 _hint_values(built, first)
+        bound = None
         if self.options.lp_bound and not self._stopped.is_set():
             left = self.options.time_limit - (time.perf_counter() - started)
             bound = lp_bound(built, seconds=0.5 * left)
@@ -184,6 +188,14 @@ class RosterSolver:
             result.objective = solver.objective_value / SCALE
             result.bound = solver.best_objective_bound / SCALE
             result.penalties = penalties(built, solver)
+        elif start_point is not None and code != cp_model.INFEASIBLE:
+            # no solution within the time: the hinted / greedy roster is still a roster
+            result.status = "FEASIBLE"
+            result.roster = extract_roster(built, start_point)
+            result.objective = start_point.objective_value / SCALE
+            result.bound = max(trivial_bound(built), bound or 0) / SCALE
+            result.penalties = penalties(built, start_point)
+            result.first_solution_seconds = result.first_solution_seconds or seconds
         return result
 
     def _solve_lns(self, built: BuiltModel, first: np.ndarray, started: float,
