@@ -6,9 +6,12 @@
 ```
 The base week is solved once (serially) and its roster hints every variant. Each backend
 then runs all variants from scratch (no cache) with `--workers` processes / Ray workers of
-one solver thread each. Printed: wall time per backend, mean seconds per variant, how many
-runs stayed reproducible, the ratio Ray / process, and a check that both backends gave the
-same KPIs (they must: the search is deterministic).
+one solver thread each. Printed: wall time per backend, mean seconds per variant, the CPU
+seconds the runs used (a load-independent measure: on a shared machine the wall time mostly
+shows the other jobs; CPU / workers is what the sweep takes on idle cores), how many runs
+stayed reproducible, the ratio process / Ray, and whether both backends gave the same KPIs
+(they must: the search is deterministic). Ray's wall time includes starting the local
+cluster.
 """
 
 from __future__ import annotations
@@ -81,8 +84,8 @@ def main() -> None:
     started = time.perf_counter()
     base_result = run(base)
     base_seconds = time.perf_counter() - started
-    print(f"base week: {base_result.status} in {base_seconds:.1f} s (load {load:.1f})",
-          flush=True)
+    print(f"base week: {base_result.status} in {base_seconds:.1f} s, "
+          f"{base_result.cpu_seconds:.1f} CPU s (load {load:.1f})", flush=True)
     todo = variants(base, args.variants)
     numbers: dict[str, dict[str, float]] = {}
     kpis: dict[str, list[str]] = {}
@@ -96,11 +99,13 @@ def main() -> None:
                         hint=base_result.roster)
         wall = time.perf_counter() - started
         table = comparison_table(results)
+        cpu = sum(r.cpu_seconds for r in results)
         numbers[backend] = {
             "wall_seconds": round(wall, 1), "mean_seconds": round(table["seconds"].mean(), 1),
+            "cpu_seconds": round(cpu, 1), "idle_estimate_seconds": round(cpu / args.workers, 1),
             "reproducible": sum(r.reproducible for r in results),
             "with_roster": sum(r.roster is not None for r in results),
-            "load_before": round(load, 1)}
+            "load_before": round(load, 1), "load_after": round(os.getloadavg()[0], 1)}
         kpis[backend] = [_kpis(r) for r in results]
         print(f"{backend}: {args.variants} variants in {wall:.1f} s "
               f"({numbers[backend]})", flush=True)
@@ -109,7 +114,8 @@ def main() -> None:
         same = kpis["process"] == kpis["ray"]
         print(f"speed-up of Ray over the process pool: {ratio:.2f}x; identical KPIs: {same}")
         numbers["comparison"] = {"ray_speedup": round(ratio, 2), "identical_kpis": same}
-    numbers["base"] = {"seconds": round(base_seconds, 1)}
+    numbers["base"] = {"seconds": round(base_seconds, 1),
+                       "cpu_seconds": round(base_result.cpu_seconds, 1)}
     if args.json:
         args.json.write_text(json.dumps(numbers, indent=2))
 

@@ -89,6 +89,8 @@ class Result:
     kpis: Kpis | None
     reproducible: bool
     seconds: float
+    cpu_seconds: float = 0.0
+    """CPU time of the run's process (all threads): a load-independent measure of its work."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -187,7 +189,7 @@ def run(whatif: WhatIf, hint: Roster | None = None, cache_dir: Path | None = Non
         cached.name = whatif.name
         cached.whatif = whatif
         return cached
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     scenario = load_base(whatif.base)
     team = apply_team_changes(scenario.team, whatif.changes)
     period = planning_period(team.settings, whatif.start, whatif.days)
@@ -200,7 +202,8 @@ def run(whatif: WhatIf, hint: Roster | None = None, cache_dir: Path | None = Non
                     forecast=forecast, requirements=outcome.requirements,
                     status=outcome.status, roster=outcome.roster, coverage=outcome.coverage,
                     kpis=outcome.kpis, reproducible=not notes,
-                    seconds=time.perf_counter() - started, notes=notes)
+                    seconds=time.perf_counter() - started,
+                    cpu_seconds=time.process_time() - cpu, notes=notes)
     if path is not None and result.reproducible and result.roster is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
