@@ -20,11 +20,13 @@ import math
 import random
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.sat.python import cp_model
 
+from roster.domain import Roster
 from roster.engine.first_solution import residual_demands
 from roster.engine.greedy import greedy_roster, option_costs
 from roster.engine.lns import KINDS, Lns
@@ -114,8 +116,8 @@ def _fixed_objective(built: BuiltModel, values: np.ndarray, state: _State) -> in
     return round(solver.objective_value)
 
 
-def _replan(built: BuiltModel, problem: RosterProblem, values: np.ndarray,
-            hinted: dict[int, int], agents: list[int]) -> list[int]:
+def _replan(built: BuiltModel, values: np.ndarray, hinted: dict[int, int],
+            agents: list[int]) -> list[int]:
     """Agents whose hinted week did not carry over in full (or who had none)."""
     found: dict[int, int] = defaultdict(int)
     for i in np.flatnonzero(values):
@@ -124,7 +126,7 @@ def _replan(built: BuiltModel, problem: RosterProblem, values: np.ndarray,
 
 
 def first_values(problem: RosterProblem, built: BuiltModel, budget: SearchBudget,
-                 state: _State, hint=None) -> tuple[np.ndarray, int] | None:
+                 state: _State, hint: Roster | None = None) -> tuple[np.ndarray, int] | None:
     """A complete first roster as option values, and its objective; None if none found."""
     ctx = built.context
     agents = ctx.agent_indices()
@@ -137,7 +139,7 @@ def first_values(problem: RosterProblem, built: BuiltModel, budget: SearchBudget
         for shift in hint.shifts:
             if shift.agent_id in index and 0 <= (shift.date - ctx.period.start).days < ctx.days:
                 hinted[index[shift.agent_id]] += 1
-        replan = _replan(built, problem, values, dict(hinted), agents)
+        replan = _replan(built, values, dict(hinted), agents)
         for a in replan:
             values[[i for d in range(ctx.days) for i in ctx.day_options(a, d)]] = 0
     costs = option_costs(built)
@@ -187,7 +189,9 @@ def _step(lns: Lns, values: np.ndarray, free: np.ndarray, seconds: float, seed: 
 
 
 def reproducible_search(problem: RosterProblem, budget: SearchBudget | None = None,
-                        hint=None, on_progress=None) -> tuple[SolveResult, bool]:
+                        hint: Roster | None = None,
+                        on_progress: Callable[[Progress], None] | None = None
+                        ) -> tuple[SolveResult, bool]:
     """The roster of `problem` found within `budget` (see module docstring), and whether the
     run stayed reproducible (no wall-clock cap hit)."""
     budget = budget or SearchBudget()
