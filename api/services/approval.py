@@ -25,7 +25,7 @@ from api.clock import utc_now
 from api.db import write_gate
 from api.deps import Principal, principal_in
 from api.errors import Conflict, Forbidden, NotFound
-from api.models import RosterRow, SeriesRow, SwapRow
+from api.models import LeaveRow, RosterRow, SeriesRow, SwapRow
 from api.services import rosters as store
 from api.services import versions
 from api.services.audit import insert_now
@@ -40,15 +40,25 @@ from api.services.swaps import (
     swap_out,
     swap_out_brief,
 )
-from api.services.teams import load_team_for
+from api.services.teams import CURRENT_LEAVE, leave_of_row, team_with
 
 _SWAPS, _SERIES, _ROSTERS = SwapRow.__table__, SeriesRow.__table__, RosterRow.__table__
 
 # Built once: each approval only binds values (no statement building or cache-key work).
-_SWAP = select(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).with_for_update()
-_SERIES_ROW = select(_SERIES.c.published_roster_id, _SERIES.c.last_version,
-                     _SERIES.c.requirements_rev, _SERIES.c.period_start).where(
-    _SERIES.c.id == bindparam("series_id")).with_for_update()
+_LEAVE_OF_SWAP = CURRENT_LEAVE.where(
+    LeaveRow.team_id == select(_SWAPS.c.team_id).where(
+        _SWAPS.c.id == bindparam("swap_id")).scalar_subquery(),
+    LeaveRow.agent_id.in_(select(_SWAPS.c.requester_id).where(
+        _SWAPS.c.id == bindparam("swap_id")).union(select(_SWAPS.c.peer_id).where(
+            _SWAPS.c.id == bindparam("swap_id")))))
+_SWAP_AND_SERIES = (
+    select(_SWAPS, _SERIES.c.published_roster_id.label("series_published_id"),
+           _SERIES.c.last_version.label("series_last_version"),
+           _SERIES.c.requirements_rev.label("series_requirements_rev"),
+           _SERIES.c.period_start.label("series_period_start"))
+    .join(_SERIES, _SERIES.c.id == _SWAPS.c.series_id)
+    .where(_SWAPS.c.id == bindparam("swap_id")).with_for_update())
+"""The swap and its series, both locked (PostgreSQL) in one round trip."""
 _NEW_VERSION = insert(_ROSTERS).returning(_ROSTERS.c.id)
 _MOVE_PUBLISHED = update(_SERIES).where(
     _SERIES.c.id == bindparam("series_id"),
@@ -92,35 +102,37 @@ def approve(sessions: sessionmaker[Session], who: Principal | int, swap_id: int,
     return swap_out(decision.swap)
 
 
-def _locked_swap(session: Session, who: Principal, swap_id: int) -> SwapRow:
-    found = session.connection().execute(_SWAP, {"swap_id": swap_id}).first()
+def _locked_swap(session: Session, who: Principal, swap_id: int) -> tuple[SwapRow, Any]:
+    found = session.connection().execute(_SWAP_AND_SERIES, {"swap_id": swap_id}).first()
     if found is None:
         raise NotFound(f"no swap request {swap_id}", field="swap_id")
-    row = SwapRow(**found._mapping)  # a plain copy: changes are written with UPDATE below
+    values = found._mapping
+    row = SwapRow(**{c.name: values[c.name] for c in _SWAPS.c})  # writes go through UPDATE
     if not can_see(who, row):
         raise Forbidden(f"user {who.username!r} may not see swap {swap_id}", field="swap_id")
     who.require_supervisor(row.team_id)
-    return row
+    return row, found
 
 
 def _decide(session: Session, who: Principal | int, swap_id: int, comment: str,
             auto: bool) -> _Decision:
     if not isinstance(who, Principal):
         who = principal_in(session, who)
-    row = _locked_swap(session, who, swap_id)
+    db = session.connection()
+    # the parties' leave, read before the locks are taken (leave is not what they guard)
+    leave = [leave_of_row(r) for r in db.execute(_LEAVE_OF_SWAP, {"swap_id": swap_id})]
+    row, series = _locked_swap(session, who, swap_id)
     now = local_time(session, row.team_id)
     if row.status in PENDING and now >= row.expires_at:
         raise Conflict(f"swap {swap_id} expired at {row.expires_at}", field="status")
     require_status(row, "pending_supervisor")
-    db = session.connection()
-    series = db.execute(_SERIES_ROW, {"series_id": row.series_id}).first()
-    if series is None or series.published_roster_id is None:
+    if series.series_published_id is None:
         raise Conflict("the swap's period no longer has a published roster", field="swap_id")
-    checked_id = series.published_roster_id
-    ctx = Context(load_team_for(session, row.team_id, {row.requester_id, row.peer_id}),
-                  row.series_id, series.period_start, checked_id,
+    checked_id = series.series_published_id
+    ctx = Context(team_with(session, row.team_id, {row.requester_id, row.peer_id}, leave),
+                  row.series_id, series.series_period_start, checked_id,
                   versions.version_of(session, checked_id),
-                  store.needs_for(session, row.series_id, series.requirements_rev or 0))
+                  store.needs_for(session, row.series_id, series.series_requirements_rev or 0))
     result, exchange = check(ctx, row.requester_id, row.requester_date, row.peer_id,
                              row.peer_date, (row.requester_shift, row.peer_shift), now,
                              "approval")
@@ -130,7 +142,7 @@ def _decide(session: Session, who: Principal | int, swap_id: int, comment: str,
         return _Decision(row, refusal=Conflict(
             f"swap {swap_id} cannot be approved: " + "; ".join(reasons), field="swap_id",
             reasons=reasons, check=result))
-    number = series.last_version + 1
+    number = series.series_last_version + 1
     version = ctx.version.changed(*exchange, number)
     new_id = db.execute(_NEW_VERSION, {
         "series_id": row.series_id, "team_id": row.team_id, "version": number,

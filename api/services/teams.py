@@ -94,25 +94,37 @@ def load_team(session: Session, team_id: str) -> Team:
 
 
 _LEAVE = LeaveRow.__table__
-_LEAVE_OF = select(_LEAVE.c.agent_id, _LEAVE.c.start, _LEAVE.c.end, _LEAVE.c.type,
-                   _LEAVE.c.status, _LEAVE.c.note).where(
-    _LEAVE.c.team_id == bindparam("team_id"),
-    _LEAVE.c.agent_id.in_(bindparam("agent_ids", expanding=True)),
+CURRENT_LEAVE = select(_LEAVE.c.agent_id, _LEAVE.c.start, _LEAVE.c.end, _LEAVE.c.type,
+                       _LEAVE.c.status, _LEAVE.c.note).where(
     _LEAVE.c.status.in_(["approved", "requested"]))
+"""Approved and requested leave (what the checks count), to narrow down with `.where`."""
+_LEAVE_OF = CURRENT_LEAVE.where(
+    _LEAVE.c.team_id == bindparam("team_id"),
+    _LEAVE.c.agent_id.in_(bindparam("agent_ids", expanding=True)))
 
 
 def load_team_for(session: Session, team_id: str, agent_ids: Collection[str]) -> Team:
     """The domain team with only these agents and their current leave (what a check of
     their shifts needs)."""
+    rows = session.connection().execute(_LEAVE_OF, {"team_id": team_id,
+                                                    "agent_ids": sorted(set(agent_ids))})
+    return team_with(session, team_id, agent_ids, [leave_of_row(r) for r in rows])
+
+
+def team_with(session: Session, team_id: str, agent_ids: Collection[str],
+              leave: list[Leave]) -> Team:
+    """The domain team with only these agents and the given leave."""
     settings, agents, preferences = _static_parts(session, team_id)
     wanted = set(agent_ids)
-    rows = session.connection().execute(_LEAVE_OF, {"team_id": team_id,
-                                                    "agent_ids": sorted(wanted)})
-    leave = [Leave(agent_id=r.agent_id, start=r.start, end=r.end, type=r.type,
-                   status=r.status, note=r.note) for r in rows]
     return Team.model_construct(settings=settings,
                                 agents=[a for a in agents if a.id in wanted], leave=leave,
                                 preferences=list(preferences))
+
+
+def leave_of_row(row: Any) -> Leave:
+    """A `Leave` from a row with the leave table's columns (ORM object or Core row)."""
+    return Leave(agent_id=row.agent_id, start=row.start, end=row.end, type=row.type,
+                 status=row.status, note=row.note)
 
 
 def team_settings(session: Session, team_id: str) -> TeamSettings:
@@ -121,8 +133,7 @@ def team_settings(session: Session, team_id: str) -> TeamSettings:
 
 
 def leave_model(row: LeaveRow) -> Leave:
-    return Leave(agent_id=row.agent_id, start=row.start, end=row.end, type=row.type,
-                 status=row.status, note=row.note)
+    return leave_of_row(row)
 
 
 def agent_row(session: Session, team_id: str, agent_id: str) -> AgentRow:
