@@ -2,7 +2,7 @@
 
 ```
 .venv/bin/python benchmarks/api_load.py [--backend sqlite|postgres|both] [--approvals 420]
-                                        [--clients 20] [--workers 2]
+                                        [--clients 20] [--workers 1] [--pause-ms 100]
 ```
 
 1. **Approval latency**: a 60-agent team with the sample's queues and a rule-clean weekly
@@ -15,7 +15,8 @@
    also times `GET /health` at the same concurrency in the same run as the baseline of what
    the machine, the HTTP stack and the load generator cost without any work. Reported:
    p50/p95/p99 and throughput, one-client latency, server CPU per approval, the load
-   generator's CPU per request, and the machine's load average.
+   generator's CPU per request, and the machine's load average. A second, paced pass
+   (`--pause-ms`) has the same clients pause between approvals, i.e. below saturation.
 2. **Conflicting approvals**: up to 20 give-aways of one shift to different colleagues,
    each approval fired 10 times (about 200 calls), plus independent swaps in the same
    burst: expected 1 + independent applied, the rest 409, and the final roster equal to
@@ -155,7 +156,7 @@ def free_port() -> int:
 class Server:
     """uvicorn (`workers` processes) in its own process group on loopback."""
 
-    def __init__(self, url: str, workers: int = 2):
+    def __init__(self, url: str, workers: int = 1):
         self.url = url
         self.workers = workers
         self.port = free_port()
@@ -323,8 +324,10 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _drive(port: int, requests: list[bytes], clients: int) -> dict[str, Any]:
-    """Send `requests` over `clients` keep-alive connections, each one request at a time."""
+async def _drive(port: int, requests: list[bytes], clients: int,
+                 pause_ms: float = 0.0) -> dict[str, Any]:
+    """Send `requests` over `clients` keep-alive connections, each one request at a time
+    (and, with `pause_ms`, waiting that long between its requests)."""
     warm = f"GET /health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
     connections = []
     for _ in range(clients):
@@ -336,16 +339,21 @@ async def _drive(port: int, requests: list[bytes], clients: int) -> dict[str, An
     codes: list[int] = [0] * len(requests)
     todo = iter(range(len(requests)))
 
-    async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def client(number: int, reader: asyncio.StreamReader,
+                     writer: asyncio.StreamWriter) -> None:
+        if pause_ms:  # spread the paced clients over one pause
+            await asyncio.sleep(pause_ms / 1000 * number / clients)
         for i in todo:
             started = time.perf_counter()
             writer.write(requests[i])
             codes[i] = await _read_response(reader)
             latencies[i] = (time.perf_counter() - started) * 1000
+            if pause_ms:
+                await asyncio.sleep(pause_ms / 1000)
 
     cpu = time.process_time()
     started = time.perf_counter()
-    await asyncio.gather(*(client(r, w) for r, w in connections))
+    await asyncio.gather(*(client(n, r, w) for n, (r, w) in enumerate(connections)))
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu
     for _, writer in connections:
@@ -358,7 +366,8 @@ def drive_main() -> None:
     """`api_load.py --drive`: read a plan (JSON) on stdin, print the results (JSON)."""
     plan = json.load(sys.stdin)
     requests = [r.encode() for r in plan["requests"]]
-    print(json.dumps(asyncio.run(_drive(plan["port"], requests, plan["clients"]))))
+    print(json.dumps(asyncio.run(_drive(plan["port"], requests, plan["clients"],
+                                        plan.get("pause_ms", 0.0)))))
 
 
 def raw_request(method: str, path: str, port: int, token: str, body: Any) -> str:
@@ -370,17 +379,18 @@ def raw_request(method: str, path: str, port: int, token: str, body: Any) -> str
     return head + "\r\n" + data
 
 
-def burst(client: Client, calls: list[Call], clients: int
+def burst(client: Client, calls: list[Call], clients: int, pause_ms: float = 0.0
           ) -> tuple[list[float], list[int], float, float]:
-    """Run the calls from the load-generator process over `clients` connections; latencies
-    (ms), status codes, seconds, and the generator's CPU ms per request."""
+    """Run the calls from the load-generator process over `clients` connections (each
+    pausing `pause_ms` between its calls); latencies (ms), status codes, seconds, and the
+    generator's CPU ms per request."""
     port = int(client.base.rsplit(":", 1)[1])
     tokens = {user: create_token(client.users[user], SECRET, 600) for _, _, user in calls}
     requests = [raw_request(method, url, port, tokens[user],
                             {"comment": "ok"} if method == "POST" else None)
                 for method, url, user in calls]
     plan = json.dumps({"port": port, "clients": min(clients, len(calls)),
-                       "requests": requests})
+                       "requests": requests, "pause_ms": pause_ms})
     done = subprocess.run([sys.executable, __file__, "--drive"], input=plan, text=True,
                           capture_output=True, check=True, timeout=600)
     result = json.loads(done.stdout)
@@ -448,7 +458,7 @@ def _summary(latencies: list[float], seconds: float) -> dict[str, float]:
 
 
 def approval_latency(server: Server, client: Client, team_id: str, start: date, total: int,
-                     clients: int) -> dict[str, Any]:
+                     clients: int, pause_ms: float) -> dict[str, Any]:
     rng = random.Random(7)
     latencies: list[float] = []
     codes: list[int] = []
@@ -473,6 +483,13 @@ def approval_latency(server: Server, client: Client, team_id: str, start: date, 
         codes += got
         seconds += took
         driver_cpu += driver * len(calls)
+    paced: dict[str, Any] | None = None
+    if pause_ms > 0:  # the same clients, each pausing between approvals: below saturation
+        pool = prepare_pool(client, team_id, start, 200, rng)
+        lat, got, took, _ = burst(client, [("POST", f"/swaps/{sid}/approve", "sup")
+                                           for sid in pool], clients, pause_ms)
+        assert set(got) == {200}, got
+        paced = {"pause_ms": pause_ms, "approvals": len(lat), **_summary(lat, took)}
     cpu_before = server.cpu_ms()
     health, _, health_seconds, health_driver = burst(client, [("GET", "/health", "sup")] * 2000,
                                                      clients)
@@ -488,6 +505,7 @@ def approval_latency(server: Server, client: Client, team_id: str, start: date, 
         "health": {**_summary(health, health_seconds),
                    "server_cpu_ms_per_request": round(health_server, 2),
                    "driver_cpu_ms_per_request": round(health_driver, 3)},
+        "paced": paced,
         "load_average_before_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
     result["p95_over_health_p95"] = round(
@@ -632,7 +650,7 @@ def run_backend(backend: str, args: argparse.Namespace, team: Team, roster: Rost
         team_id = team.settings.name
         start = roster.period.start
         latency = approval_latency(server, client, team_id, start, args.approvals,
-                                   args.clients)
+                                   args.clients, args.pause_ms)
         print(f"  approval latency: {latency}")
         conflict = conflicting_approvals(client, team_id, start)
         print(f"  conflicting approvals: {conflict}")
@@ -650,7 +668,10 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--approvals", type=int, default=420)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--pause-ms", type=float, default=100,
+                        help="a second, paced pass: each client pauses this long between "
+                             "approvals (0: skip)")
     args = parser.parse_args()
     start = week_start()
     team, roster = rotation_team(start)
