@@ -1,16 +1,19 @@
 """Approving a swap: one transaction checks it on the published version and applies it.
 
-The transaction takes its locks before it reads: on PostgreSQL the swap row and then the
-series row (`SELECT ... FOR UPDATE`), on SQLite the database's write lock (`BEGIN IMMEDIATE`,
-entered through `api.db.write_gate`). So the check runs on the very version it replaces,
-nothing moves the published pointer in between, and a second approval of the same swap, or
-of one that conflicts with it, waits, then sees the new state and gets 409 with the reasons.
-The compare-and-set on `published_roster_id` stays as the guard of last resort.
+Approvals of one server process queue on `api.db.write_gate` (and on SQLite the server
+processes queue on its lock file), so one approval at a time per process holds the database
+locks. The transaction locks before it reads what it changes: on SQLite the database's write
+lock (`BEGIN IMMEDIATE`), on PostgreSQL the swap row and its series row in one
+`SELECT ... FOR UPDATE`. So the check runs on the very version it replaces, nothing moves
+the published pointer in between, and a second approval of the same swap, or of one that
+conflicts with it, waits, then sees the new state and gets 409 with the reasons. The
+compare-and-set on `published_roster_id` stays as the guard of last resort.
 
-Per approval: one query each for the user, the swap, the series and the two agents' leave;
-the check on the two agents' shifts and on the headcount of the intervals their shifts
-touch; then the new version (its JSON joined from cached shift texts, its change recorded),
-the published pointer, the old version's status, the swap and the audit row.
+Per approval: the user (one query), the two agents' leave (one query, before the row
+locks: leave is not what they guard), the swap with its series (one query); the check on the
+two agents' shifts and on the headcount of the intervals their shifts touch, from the
+version cached in memory; then the new version (its JSON joined from cached shift texts, its
+change recorded), the published pointer, the old version's status, the swap, the audit row.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.clock import utc_now
@@ -59,9 +62,14 @@ _SWAP_AND_SERIES = (
     .join(_SERIES, _SERIES.c.id == _SWAPS.c.series_id)
     .where(_SWAPS.c.id == bindparam("swap_id")).with_for_update())
 """The swap and its series, both locked (PostgreSQL) in one round trip."""
-_NEW_VERSION = insert(_ROSTERS).returning(_ROSTERS.c.id)
+_NEW_VERSION = insert(_ROSTERS).values(
+    series_id=bindparam("r_series_id"), team_id=bindparam("r_team_id"),
+    version=bindparam("r_version"), status="published", source="swap",
+    based_on_id=bindparam("r_based_on_id"), data=bindparam("r_data"),
+    change=bindparam("r_change"), created_by=bindparam("r_created_by"),
+    created_at=bindparam("r_created_at")).returning(_ROSTERS.c.id)
 _MOVE_PUBLISHED = update(_SERIES).where(
-    _SERIES.c.id == bindparam("series_id"),
+    _SERIES.c.id == bindparam("b_series"),
     _SERIES.c.published_roster_id == bindparam("checked_id")).values(
     published_roster_id=bindparam("new_id"), last_version=bindparam("number"))
 _SUPERSEDE = update(_ROSTERS).where(_ROSTERS.c.id == bindparam("checked_id")).values(
@@ -72,6 +80,28 @@ _APPROVED = update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
     status="approved", decided_by=bindparam("b_by"), comment=bindparam("b_comment"),
     applied_roster_id=bindparam("new_id"), last_check=bindparam("b_check"),
     updated_at=bindparam("b_at"))
+
+
+def _write_all() -> Select[Any]:
+    """The four writes above as one PostgreSQL statement (data-modifying CTEs), returning the
+    new version's id and how many series rows the compare-and-set moved."""
+    new = _NEW_VERSION.cte("new_version")
+    new_id = select(new.c.id).scalar_subquery()
+    moved = (update(_SERIES).where(_SERIES.c.id == bindparam("b_series"),
+                                   _SERIES.c.published_roster_id == bindparam("checked_id"))
+             .values(published_roster_id=new_id, last_version=bindparam("number"))
+             .returning(_SERIES.c.id).cte("moved"))
+    superseded = _SUPERSEDE.returning(_ROSTERS.c.id).cte("superseded")
+    approved = (update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
+        status="approved", decided_by=bindparam("b_by"), comment=bindparam("b_comment"),
+        applied_roster_id=new_id, last_check=bindparam("b_check"),
+        updated_at=bindparam("b_at")).returning(_SWAPS.c.id).cte("approved"))
+    return select(new_id.label("new_id"),
+                  select(func.count()).select_from(moved).scalar_subquery().label("moved")
+                  ).add_cte(superseded, approved)
+
+
+_WRITE_ALL = _write_all()
 
 
 @dataclass
@@ -144,23 +174,27 @@ def _decide(session: Session, who: Principal | int, swap_id: int, comment: str,
             reasons=reasons, check=result))
     number = series.series_last_version + 1
     version = ctx.version.changed(*exchange, number)
-    new_id = db.execute(_NEW_VERSION, {
-        "series_id": row.series_id, "team_id": row.team_id, "version": number,
-        "status": "published", "source": "swap", "based_on_id": checked_id,
-        "data": version.to_json(), "change": versions.change_record(*exchange),
-        "stats": None, "job_id": None, "created_by": who.id,
-        "created_at": utc_now()}).scalar_one()
-    moved = db.execute(_MOVE_PUBLISHED, {"series_id": row.series_id, "checked_id": checked_id,
-                                         "new_id": new_id, "number": number})
-    if moved.rowcount != 1:  # cannot happen while the series is locked; never apply blindly
-        raise Conflict(f"the published roster of swap {swap_id} changed during the check; "
-                       "try again", field="swap_id")
-    db.execute(_SUPERSEDE, {"checked_id": checked_id})
     before = swap_out_brief(row)
     row.status, row.decided_by, row.comment = "approved", who.id, comment
-    row.applied_roster_id, row.last_check, row.updated_at = new_id, result, utc_now()
-    db.execute(_APPROVED, {"swap_id": swap_id, "b_by": who.id, "b_comment": comment,
-                           "new_id": new_id, "b_check": result, "b_at": row.updated_at})
+    row.last_check, row.updated_at = result, utc_now()
+    params = {
+        "r_series_id": row.series_id, "r_team_id": row.team_id, "r_version": number,
+        "r_based_on_id": checked_id, "r_data": version.to_json(),
+        "r_change": versions.change_record(*exchange), "r_created_by": who.id,
+        "r_created_at": row.updated_at, "b_series": row.series_id,
+        "checked_id": checked_id, "number": number, "swap_id": swap_id, "b_by": who.id,
+        "b_comment": comment, "b_check": result, "b_at": row.updated_at}
+    if db.dialect.name == "postgresql":  # every write in one round trip
+        new_id, moved = db.execute(_WRITE_ALL, params).one()
+    else:
+        new_id = db.execute(_NEW_VERSION, params).scalar_one()
+        moved = db.execute(_MOVE_PUBLISHED, {**params, "new_id": new_id}).rowcount
+        db.execute(_SUPERSEDE, params)
+        db.execute(_APPROVED, {**params, "new_id": new_id})
+    if moved != 1:  # cannot happen while the series is locked; never apply blindly
+        raise Conflict(f"the published roster of swap {swap_id} changed during the check; "
+                       "try again", field="swap_id")
+    row.applied_roster_id = new_id
     insert_now(session, who, "swap.auto_approve" if auto else "swap.approve", "swap", swap_id,
                row.team_id, {**before, "published_roster_id": checked_id},
                {**swap_out_brief(row), "published_roster_id": new_id, "version": number,
