@@ -47,7 +47,7 @@ class SearchOptions:
     seconds_per_agent: float = 1.0
     """Time cap of each agent's model while building the first roster."""
     step_seconds: float = 2.0
-    """Time cap of one LNS sub-solve."""
+    """Time cap of one LNS sub-solve (at least 4x the time to score a roster on big models)."""
 
 
 @dataclass
@@ -142,9 +142,12 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
         first = np.zeros(len(built.context.lits), dtype=np.int8)
         for option in chosen or []:
             first[index[option]] = 1
-    # score it: solve with every option fixed (INFEASIBLE when it breaks a rule)
+    # score it: solve with every option fixed (INFEASIBLE when it breaks a rule); its time
+    # is what presolving the whole model costs, a floor for each LNS sub-solve
+    scoring = time.perf_counter()
     code, solver = _full_solve(built, first, max(1.0, deadline - time.perf_counter()), 1,
                                options.seed, fix=True)
+    scoring = time.perf_counter() - scoring
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best = Incumbent(first, round(solver.objective_value), time.perf_counter())
         record(best.objective)
@@ -171,7 +174,8 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
 
     stats = None
     if best is not None and status != "OPTIMAL" and options.lns:
-        lns = Lns(built, seed=options.seed, step_seconds=options.step_seconds)
+        lns = Lns(built, seed=options.seed,
+                  step_seconds=max(options.step_seconds, 4 * scoring))
         best = lns.run(best, deadline, options.workers,
                        on_improve=lambda inc: record(inc.objective))
         stats = lns.stats
