@@ -1,23 +1,26 @@
 """Approving a swap: one transaction checks it on the published version and applies it.
 
 Approvals of one server process queue on `api.db.write_gate` (and on SQLite the server
-processes queue on its lock file), so one approval at a time per process holds the database
-locks. The transaction locks before it reads what it changes: on SQLite the database's write
-lock (`BEGIN IMMEDIATE`), on PostgreSQL the swap row and its series row in one
-`SELECT ... FOR UPDATE`. So the check runs on the very version it replaces, nothing moves
-the published pointer in between, and a second approval of the same swap, or of one that
-conflicts with it, waits, then sees the new state and gets 409 with the reasons. The
-compare-and-set on `published_roster_id` stays as the guard of last resort.
+processes also queue on its lock file), so one approval at a time per process holds the
+database locks: on SQLite from the start of the transaction, on PostgreSQL from the row
+locks on (the user and the leave are read before). The transaction locks before it reads
+what it changes: on SQLite the database's write lock (`BEGIN IMMEDIATE`), on PostgreSQL the
+swap row and its series row in one `SELECT ... FOR UPDATE`. So the check runs on the very
+version it replaces, nothing moves the published pointer in between, and a second approval
+of the same swap, or of one that conflicts with it, waits, then sees the new state and gets
+409 with the reasons. The compare-and-set on `published_roster_id` stays as the guard of
+last resort.
 
-Per approval: the user (one query), the two agents' leave (one query, before the row
-locks: leave is not what they guard), the swap with its series (one query); the check on the
-two agents' shifts and on the headcount of the intervals their shifts touch, from the
-version cached in memory; then the new version (its JSON joined from cached shift texts, its
-change recorded), the published pointer, the old version's status, the swap, the audit row.
+Per approval: the user (one query), the two agents' leave (one query), the swap with its
+series (one query); the check on the two agents' shifts and on the headcount of the
+intervals their shifts touch, from the version cached in memory; then the new version (its
+JSON joined from cached shift texts, its change recorded), the published pointer, the old
+version's status and the swap (one statement on PostgreSQL), and the audit row.
 """
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +47,7 @@ from api.services.swaps import (
     swap_out_brief,
 )
 from api.services.teams import CURRENT_LEAVE, leave_of_row, team_with
+from roster.domain import Leave
 
 _SWAPS, _SERIES, _ROSTERS = SwapRow.__table__, SeriesRow.__table__, RosterRow.__table__
 
@@ -122,11 +126,22 @@ def approve(sessions: sessionmaker[Session], who: Principal | int, swap_id: int,
     check is stored on the swap), Forbidden, NotFound or NotAuthenticated otherwise.
     """
     engine = sessions.kw["bind"]
-    with write_gate(engine), sessions() as session:
-        with session.begin():
-            decision = _decide(session, who, swap_id, comment, auto)
-        if decision.version is not None:
-            versions.remember(session, decision.roster_id, decision.version)
+    locks_at_begin = engine.dialect.name == "sqlite"  # BEGIN IMMEDIATE takes the lock
+    with ExitStack() as queued:
+        if locks_at_begin:
+            queued.enter_context(write_gate(engine))
+        with sessions() as session:
+            with session.begin():
+                if not isinstance(who, Principal):
+                    who = principal_in(session, who)
+                # the parties' leave, read before the row locks (leave is not what they guard)
+                leave = [leave_of_row(r) for r in session.connection().execute(
+                    _LEAVE_OF_SWAP, {"swap_id": swap_id})]
+                if not locks_at_begin:  # queue here: the reads above need no lock
+                    queued.enter_context(write_gate(engine))
+                decision = _decide(session, who, swap_id, leave, comment, auto)
+            if decision.version is not None:
+                versions.remember(session, decision.roster_id, decision.version)
     if decision.refusal is not None:
         raise decision.refusal
     return swap_out(decision.swap)
@@ -144,13 +159,9 @@ def _locked_swap(session: Session, who: Principal, swap_id: int) -> tuple[SwapRo
     return row, found
 
 
-def _decide(session: Session, who: Principal | int, swap_id: int, comment: str,
+def _decide(session: Session, who: Principal, swap_id: int, leave: list[Leave], comment: str,
             auto: bool) -> _Decision:
-    if not isinstance(who, Principal):
-        who = principal_in(session, who)
     db = session.connection()
-    # the parties' leave, read before the locks are taken (leave is not what they guard)
-    leave = [leave_of_row(r) for r in db.execute(_LEAVE_OF_SWAP, {"swap_id": swap_id})]
     row, series = _locked_swap(session, who, swap_id)
     now = local_time(session, row.team_id)
     if row.status in PENDING and now >= row.expires_at:
