@@ -154,7 +154,8 @@ def free_port() -> int:
 
 
 class Server:
-    """uvicorn (`workers` processes) in its own process group on loopback."""
+    """uvicorn (`workers` processes, through `api.serve`) in its own process group on
+    loopback."""
 
     def __init__(self, url: str, workers: int = 1):
         self.url = url
@@ -166,10 +167,9 @@ class Server:
     def start(self) -> Server:
         env = {**os.environ, "ROSTER_DATABASE_URL": self.url, "ROSTER_SECRET_KEY": SECRET,
                "ROSTER_SOLVE_TIME_LIMIT_SECONDS": "120"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host",
-             "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
-             "--workers", str(self.workers)],
+        self.proc = subprocess.Popen(  # api.serve: uvicorn, TCP_NODELAY with --workers too
+            [sys.executable, "-m", "api.serve", "--host", "127.0.0.1", "--port",
+             str(self.port), "--log-level", "warning", "--workers", str(self.workers)],
             cwd=ROOT, env=env, start_new_session=True)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:

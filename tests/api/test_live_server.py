@@ -74,9 +74,8 @@ def live(request: pytest.FixtureRequest, tmp_path: Path):
     port = free_port()
     env = {**os.environ, "ROSTER_DATABASE_URL": url, "ROSTER_SECRET_KEY": SECRET}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         "--workers", str(workers)],
+        [sys.executable, "-m", "api.serve", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning", "--workers", str(workers)],
         cwd=ROOT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
