@@ -150,6 +150,10 @@ class RosterSolver:
             code, fixed = _fixed_solve(built, first, max(2.0, 0.5 * left))
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 start_point = fixed
+                early = Progress(time.perf_counter() - started, fixed.objective_value / SCALE,
+                                 trivial_bound(built) / SCALE)
+                if on_progress is not None:
+                    on_progress(early)
                 model = built.model
                 model.proto.clear_solution_hint()
                 model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
@@ -177,6 +181,8 @@ class RosterSolver:
             # -> 3,701) and find as good rosters from the greedy hint
             params.subsolvers.extend(["max_lp", "core"])
         callback = _Callback(started, built.objective_constant(), on_progress)
+        if start_point is not None:
+            callback.history.append(early)
         if self._stopped.is_set():
             params.max_time_in_seconds = 0.01
         code = solver.solve(built.model, callback)
