@@ -40,7 +40,7 @@ NONNEGATIVE = {"fairness_weekends", "fairness_late_shifts", "fairness_preference
 def _linear(expr: cp_model.LinearExprT) -> tuple[list[int], list[int], int]:
     if isinstance(expr, int):
         return [], [], expr
-    flat = cp_model.FlatIntExpr(expr)
+    flat = cp_model.FlatIntExpr(expr)  # type: ignore[arg-type]
     return [v.index for v in flat.vars], list(flat.coeffs), int(flat.offset)
 
 

@@ -186,7 +186,8 @@ class GreedyBuilder:
 
     # ---- one agent -------------------------------------------------------------------------
 
-    def _boundary(self, agent: Agent) -> tuple[tuple[int, bool] | None, tuple[int, str] | None]:
+    def _boundary(self, agent: Agent) -> tuple[tuple[int, bool] | None,
+                                                tuple[int, str, int] | None]:
         """(carried run (length, working) or None without a previous roster, last shift
         (end minute, template))."""
         previous = self.problem.previous
@@ -202,12 +203,12 @@ class GreedyBuilder:
         while (day in done) == state and day >= start - timedelta(days=400):
             run += 1
             day -= timedelta(days=1)
-        last = None
+        last: tuple[int, str, int] | None = None
         if earlier:
             shift = earlier[-1]
             last = (to_minutes(self.period, shift.end), shift.template or "",
                     (start - shift.date).days)
-        return (run, state), last  # type: ignore[return-value]
+        return (run, state), last
 
     def plan_agent(self, a: int, patterns: int = 6) -> list[int] | None:
         """The agent's best week against the residual demand, or None (leave to fallback)."""
@@ -283,7 +284,7 @@ class GreedyBuilder:
                         continue
                     if prev_end is not None and o.start < prev_end:
                         continue
-                    if prev_tpl is not None and d - prev_day == 1 and (
+                    if prev_tpl is not None and prev_day is not None and d - prev_day == 1 and (
                             prev_tpl, o.template) in self.forbidden:
                         continue
                     new_counts = counts
@@ -395,7 +396,7 @@ def option_costs(built: BuiltModel) -> np.ndarray:
     for term in built.terms:
         if isinstance(term.expr, int):
             continue
-        flat = cp_model.FlatIntExpr(term.expr)
+        flat = cp_model.FlatIntExpr(term.expr)  # type: ignore[arg-type]
         indices = [of_var.get(v.index) for v in flat.vars]
         if any(i is None for i in indices):
             continue

@@ -298,7 +298,7 @@ def trivial_bound(built: BuiltModel) -> int:
 
 
 def _fixed_solve(built: BuiltModel, values: np.ndarray,
-                 seconds: float) -> tuple[int, cp_model.CpSolver]:
+                 seconds: float) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     """Solve with every option fixed to `values` (scores a roster; INFEASIBLE if it breaks a
     rule)."""
     model = built.model.clone()
