@@ -1,16 +1,15 @@
 """The roster engine behind the API: solve a period, repair a published roster.
 
-Solving is `roster.engine.search` (first roster, full CP-SAT, then LNS) on a
-`RosterProblem` built from the team, period and requirements. Repair is the same search
+Solving is `roster.engine.solve.solve_roster` — the same search `roster solve` runs (a
+greedy first roster, CP-SAT with a relaxation bound, LNS for large teams) — on a
+`RosterProblem` built from the team, period and requirements. Repair is the same solve
 with the published roster as the `reference` (the engine's stability rule charges every
 changed shift) and as the warm start, minus the shifts approved leave now forbids — so the
-result changes as little as the new leave requires. A dedicated `roster.engine.repair`
-function is used instead when the engine provides one.
+result changes as little as the new leave requires.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +19,8 @@ import pandas as pd
 from roster.domain import PlanningPeriod, Roster, Team
 from roster.engine.demand import interval_demands
 from roster.engine.model import RosterProblem
-from roster.engine.search import SearchOptions, search
 from roster.engine.solve import Progress as SolverProgress
+from roster.engine.solve import SolveOptions, solve_roster
 
 Progress = Callable[[float, str], None]
 
@@ -51,8 +50,8 @@ def _run(problem: RosterProblem, time_limit: float, progress: Progress,
                  f"objective {item.objective:g}, bound {item.bound:g} after "
                  f"{item.seconds:.1f} s")
 
-    result = search(problem, SearchOptions(time_limit=time_limit, workers=1, hint=hint),
-                    report)
+    result = solve_roster(problem, SolveOptions(time_limit=time_limit, workers=1, hint=hint),
+                          report)
     if result.roster is None:
         raise NoRoster(f"the engine found no roster in {time_limit:g} s (status "
                        f"{result.status})")
@@ -74,11 +73,7 @@ def solve(team: Team, period: PlanningPeriod, requirements: Sequence[dict[str, A
 def repair(team: Team, published: Roster, requirements: Sequence[dict[str, Any]],
            time_limit: float, progress: Progress, previous: Roster | None = None) -> Outcome:
     """The published roster changed as little as possible to respect the team's leave."""
-    dedicated = getattr(importlib.import_module("roster.engine"), "repair", None)
     frame = requirement_frame(requirements)
-    if callable(dedicated):
-        result = dedicated(team, published, frame, time_limit=time_limit, previous=previous)
-        return Outcome(result.roster, dict(getattr(result, "stats", {}) or {}))
     blocked = [x for x in team.leave if x.blocks_work]
     keep = [s for s in published.shifts
             if not any(x.agent_id == s.agent_id and x.overlaps(s.start, s.end) for x in blocked)]
