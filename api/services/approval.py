@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.clock import utc_now
@@ -49,7 +49,9 @@ from api.services.swaps import (
 from api.services.teams import CURRENT_LEAVE, leave_of_row, team_with
 from roster.domain import Leave
 
-_SWAPS, _SERIES, _ROSTERS = SwapRow.__table__, SeriesRow.__table__, RosterRow.__table__
+_SWAPS = cast(Table, SwapRow.__table__)
+_SERIES = cast(Table, SeriesRow.__table__)
+_ROSTERS = cast(Table, RosterRow.__table__)
 
 # Built once: each approval only binds values (no statement building or cache-key work).
 _LEAVE_OF_SWAP = CURRENT_LEAVE.where(

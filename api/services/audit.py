@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from api.clock import utc_now
 from api.deps import Principal
 from api.models import AuditRow
 
-_INSERT = insert(AuditRow.__table__)
+_INSERT = insert(cast(Table, AuditRow.__table__))
 
 
 def entry(who: Principal | None, action: str, entity: str, entity_id: object,

@@ -54,7 +54,7 @@ def needs_of(session: Session, series: SeriesRow) -> Needs:
 
 def needs_for(session: Session, series_id: int, revision: int) -> Needs:
     """`needs_of` by id and requirements revision (reads the requirements only on a miss)."""
-    key = (str(session.get_bind().url), series_id, revision)
+    key = (str(session.get_bind().engine.url), series_id, revision)
     with _NEEDS_LOCK:
         found = _NEEDS.get(key)
     if found is None:

@@ -68,7 +68,7 @@ def clear_cache() -> None:
 def _static_parts(session: Session, team_id: str
                   ) -> tuple[TeamSettings, list[Agent], list[Preference]]:
     """Settings, agents and preferences: written once at import, so cached per database."""
-    key = (str(session.get_bind().url), team_id)
+    key = (str(session.get_bind().engine.url), team_id)
     with _TEAMS_LOCK:
         found = _TEAMS.get(key)
     if found is not None:

@@ -121,7 +121,7 @@ def apply_record(base: Version, record: dict[str, Any], number: int) -> Version:
 
 
 def _database(session: Session) -> str:
-    return str(session.get_bind().url)
+    return str(session.get_bind().engine.url)
 
 
 def cached(session: Session, roster_id: int) -> Version | None:
