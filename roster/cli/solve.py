@@ -180,8 +180,15 @@ def solve(
 
     written = write_outputs(out, outcome.team, outcome.roster, frame, outcome.kpis,
                             extra_files=extra)
-    typer.echo(f"{result.status}: objective {result.objective:.2f}, bound {result.bound:.2f}, "
-               f"gap {result.gap:.2%}, {result.seconds:.1f} s; {len(outcome.roster.shifts)} "
+    from rich.console import Console
+
+    from roster.results.summary import kpi_summary
+
+    Console().print(kpi_summary(outcome.kpis))
+    bound = "unknown" if result.bound is None else f"{result.bound:.2f}"
+    gap = "unknown" if result.bound is None else f"{result.gap:.2%}"
+    typer.echo(f"{result.status}: objective {result.objective:.2f}, bound {bound}, "
+               f"gap {gap}, {result.seconds:.1f} s; {len(outcome.roster.shifts)} "
                f"shifts; wrote {len(written)} files to {out}")
 
 

@@ -2,6 +2,7 @@
 
 Weeks are 7-day blocks counted from the period start, as in the contract rules: a full block
 is held to the weekly minimum and maximum, a trailing partial block to the maximum only.
+Minimums are lowered pro rata for whole days of approved leave or outside employment.
 Overtime is paid for minutes in a block beyond the contract's `overtime_after_minutes`.
 """
 
@@ -12,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from roster.domain import Contract, Roster, Shift, Team
+from roster.domain import Contract, Roster, Shift, Team, absent_days, prorated_minimum
 from roster.results.preferences import PreferenceOutcome
 
 LATE_AFTER_MINUTES = 22 * 60
@@ -27,22 +28,21 @@ def week_blocks(start: date, days: int) -> list[tuple[date, int]]:
     return [(start + timedelta(days=d), min(7, days - d)) for d in range(0, days, 7)]
 
 
-def hours_status(paid_minutes: int, contract: Contract, full_week: bool) -> str:
-    """`under`, `over` or `ok` against the weekly limits (the minimum in full weeks only)."""
+def hours_status(paid_minutes: int, contract: Contract, minimum: int | None) -> str:
+    """`under`, `over` or `ok` against the weekly maximum and `minimum` (None: no minimum)."""
     if paid_minutes > contract.max_minutes_per_week:
         return "over"
-    if full_week and paid_minutes < contract.min_minutes_per_week:
+    if minimum is not None and paid_minutes < minimum:
         return "under"
     return "ok"
 
 
-def period_status(paid_minutes: int, contract: Contract) -> str:
-    """`under`, `over` or `ok` against the contract's per-period limits (if it has any)."""
+def period_status(paid_minutes: int, contract: Contract, minimum: int | None) -> str:
+    """`under`, `over` or `ok` against the per-period maximum and the (lowered) minimum."""
     if contract.max_minutes_per_period is not None and (
             paid_minutes > contract.max_minutes_per_period):
         return "over"
-    if contract.min_minutes_per_period is not None and (
-            paid_minutes < contract.min_minutes_per_period):
+    if minimum is not None and paid_minutes < minimum:
         return "under"
     return "ok"
 
@@ -52,7 +52,15 @@ def agents_outside_period_limits(team: Team, roster: Roster) -> list[str]:
     paid: dict[str, int] = defaultdict(int)
     for shift in roster.shifts:
         paid[shift.agent_id] += shift.paid_minutes
-    return [a.id for a in team.agents if period_status(paid[a.id], team.contract_of(a)) != "ok"]
+    outside = []
+    dates = roster.period.dates()
+    for agent in team.agents:
+        contract = team.contract_of(agent)
+        minimum = None if contract.min_minutes_per_period is None else prorated_minimum(
+            contract.min_minutes_per_period, len(dates), absent_days(team, agent, dates))
+        if period_status(paid[agent.id], contract, minimum) != "ok":
+            outside.append(agent.id)
+    return outside
 
 
 def overtime_minutes(paid_minutes: int, contract: Contract) -> int:
@@ -80,11 +88,13 @@ def agent_weeks(team: Team, roster: Roster) -> pd.DataFrame:
         for first, length in week_blocks(roster.period.start, roster.period.days):
             last = first + timedelta(days=length)
             paid = sum(s.paid_minutes for s in by_agent[agent.id] if first <= s.date < last)
-            full = length == 7
+            minimum = None
+            if length == 7:
+                away = absent_days(team, agent, [first + timedelta(days=d) for d in range(7)])
+                minimum = prorated_minimum(contract.min_minutes_per_week, 7, away)
             extra = overtime_minutes(paid, contract)
-            rows.append([agent.id, contract.name, first, length, paid,
-                         contract.min_minutes_per_week if full else None,
-                         contract.max_minutes_per_week, hours_status(paid, contract, full),
+            rows.append([agent.id, contract.name, first, length, paid, minimum,
+                         contract.max_minutes_per_week, hours_status(paid, contract, minimum),
                          paid - extra, extra, labour_cost(paid, contract)])
     return pd.DataFrame(rows, columns=WEEK_COLUMNS)
 
