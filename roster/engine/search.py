@@ -24,8 +24,7 @@ from roster.domain import Roster
 from roster.engine.first_solution import greedy_options
 from roster.engine.lns import Incumbent, Lns, LnsStats
 from roster.engine.model import BuiltModel, RosterProblem, build_model
-from roster.engine.rules_soft import same_shift
-from roster.engine.solve import Progress, extract_roster
+from roster.engine.solve import Progress, extract_roster, hint_array
 from roster.engine.weights import SCALE
 
 
@@ -71,23 +70,6 @@ class _Values:
 
     def boolean_value(self, lit: cp_model.IntVar) -> bool:
         return self.on[lit.index]
-
-
-def hint_values(built: BuiltModel, roster: Roster) -> np.ndarray:
-    """0/1 per option: 1 where the roster has exactly that shift."""
-    ctx = built.context
-    index = {a.id: i for i, a in enumerate(ctx.team.agents)}
-    values = np.zeros(len(ctx.lits), dtype=np.int8)
-    for shift in roster.shifts:
-        a = index.get(shift.agent_id)
-        d = (shift.date - ctx.period.start).days
-        if a is None:
-            continue
-        for i in ctx.day_options(a, d):
-            if same_shift(ctx.option(i), shift, ctx):
-                values[i] = 1
-                break
-    return values
 
 
 def _full_solve(built: BuiltModel, values: np.ndarray | None, seconds: float, workers: int,
@@ -136,7 +118,7 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
     built = build_model(problem)
     build_seconds = time.perf_counter() - build_started
     if options.hint is not None:
-        first = hint_values(built, options.hint)
+        first = hint_array(built, options.hint)
     else:
         index = {o: i for i, o in enumerate(built.context.options.options)}
         first = np.zeros(len(built.context.lits), dtype=np.int8)

@@ -31,8 +31,7 @@ from roster.engine.first_solution import residual_demands
 from roster.engine.greedy import greedy_roster, option_costs
 from roster.engine.lns import KINDS, Lns
 from roster.engine.model import BuiltModel, RosterProblem, build_model
-from roster.engine.search import hint_values
-from roster.engine.solve import Progress, SolveResult, extract_roster
+from roster.engine.solve import Progress, SolveResult, extract_roster, hint_array
 from roster.engine.variables import Option
 from roster.engine.weights import SCALE
 
@@ -133,7 +132,7 @@ def first_values(problem: RosterProblem, built: BuiltModel, budget: SearchBudget
     values = np.zeros(len(ctx.lits), dtype=np.int8)
     replan = list(agents)
     if hint is not None:
-        values = hint_values(built, hint)
+        values = hint_array(built, hint)
         index = {agent.id: i for i, agent in enumerate(ctx.team.agents)}
         hinted: dict[int, int] = defaultdict(int)
         for shift in hint.shifts:
