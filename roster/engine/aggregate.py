@@ -268,9 +268,18 @@ def build_aggregate(built: BuiltModel) -> Aggregate | None:
     return agg
 
 
-def aggregate_bound(built: BuiltModel, seconds: float = 60.0) -> int | None:
-    """The relaxation's optimum (solver units, rounded down after a margin for
-    floating-point error), or None when GLOP does not finish within `seconds`."""
+@dataclass(frozen=True)
+class Relaxed:
+    """The relaxation's optimum: `bound` (solver units, rounded down after a margin for
+    floating-point error) and, per agent, the shifts (day, template, start) its class
+    takes in the optimum (the support that guided.py searches first)."""
+
+    bound: int
+    support: dict[int, set[tuple[int, str, int]]]
+
+
+def solve_relaxation(built: BuiltModel, seconds: float = 60.0) -> Relaxed | None:
+    """Solve the relaxation with GLOP; None when it does not finish within `seconds`."""
     agg = build_aggregate(built)
     if agg is None:
         return None
@@ -278,7 +287,21 @@ def aggregate_bound(built: BuiltModel, seconds: float = 60.0) -> int | None:
     if agg.solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     value = agg.solver.Objective().Value()
-    return math.floor(value - 1e-6 * abs(value) - 1)
+    ctx = agg.ctx
+    support: dict[int, set[tuple[int, str, int]]] = {}
+    for a, members in agg.members.items():
+        used = {(o.day, o.template, o.start) for d in range(ctx.days) for i in agg.day(a, d)
+                if agg.count[i].solution_value() > 1e-6 for o in [ctx.option(i)]}
+        for m in members:
+            support[m] = used
+    return Relaxed(math.floor(value - 1e-6 * abs(value) - 1), support)
+
+
+def aggregate_bound(built: BuiltModel, seconds: float = 60.0) -> int | None:
+    """The relaxation's optimum in solver units (see `Relaxed.bound`), or None when GLOP
+    does not finish within `seconds`."""
+    relaxed = solve_relaxation(built, seconds)
+    return None if relaxed is None else relaxed.bound
 
 
 # ---- hard rules summed over a class ---------------------------------------------------------

@@ -16,8 +16,10 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from roster.domain import Break, Roster, Shift
+from roster.engine.aggregate import Relaxed, solve_relaxation
 from roster.engine.bound import add_bound, lp_bound
 from roster.engine.greedy import fill_fallback, greedy_roster, option_costs
+from roster.engine.guided import restricted_model, support_mask
 from roster.engine.model import BuiltModel, RosterProblem, build_model
 from roster.engine.rules_soft import same_shift
 from roster.engine.subteam_lns import SubteamLns
@@ -47,6 +49,9 @@ class SolveOptions:
     """Options above which LNS replaces the whole-model solve."""
     lp_bound: bool = True
     """Compute a lower bound from a linear relaxation (bound.py) and give it to the solver."""
+    guided: bool = True
+    """With the relaxation and a first roster, search the model restricted to the
+    relaxation's shifts (guided.py) first; the whole model only if that is solved early."""
 
 
 @dataclass(frozen=True)
@@ -92,17 +97,23 @@ def relative_gap(objective: float, bound: float) -> float:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
+    """Records each improving solution; `fixed_bound` (points) replaces the solver's bound
+    while it solves a restricted model, whose own bound is not the whole model's."""
+
     def __init__(self, started: float, constant: int,
-                 on_progress: Callable[[Progress], None] | None) -> None:
+                 on_progress: Callable[[Progress], None] | None,
+                 fixed_bound: float | None = None) -> None:
         super().__init__()
         self.started = started
         self.constant = constant
         self.on_progress = on_progress
+        self.fixed_bound = fixed_bound
         self.history: list[Progress] = []
 
     def on_solution_callback(self) -> None:
-        item = Progress(time.perf_counter() - self.started, self.objective_value / SCALE,
-                        self.best_objective_bound / SCALE)
+        bound = (self.best_objective_bound / SCALE if self.fixed_bound is None
+                 else self.fixed_bound)
+        item = Progress(time.perf_counter() - self.started, self.objective_value / SCALE, bound)
         self.history.append(item)
         if self.on_progress is not None:
             self.on_progress(item)
@@ -161,31 +172,41 @@ class RosterSolver:
             elif self.options.hint is None:
                 _hint_values(built, first)
         bound = None
+        relaxed: Relaxed | None = None
         if self.options.lp_bound and not self._stopped.is_set():
             left = self.options.time_limit - (time.perf_counter() - started)
-            bound = lp_bound(built, seconds=0.5 * left)
-            if bound is not None:
+            relaxed = solve_relaxation(built, seconds=0.5 * left)
+            if relaxed is not None:
+                bound = relaxed.bound
                 add_bound(built, bound)
+        guided = (self.options.guided and relaxed is not None and first is not None
+                  and start_point is not None)
+        model = built.model
+        if guided:
+            assert relaxed is not None and first is not None
+            model = restricted_model(built, support_mask(built, relaxed, first))
         solver = self._solver
-        params = solver.parameters
-        params.max_time_in_seconds = max(0.01, self.options.time_limit
-                                         - (time.perf_counter() - started))
-        params.num_workers = self.options.workers
-        params.random_seed = self.options.seed
-        params.log_search_progress = self.options.log
-        params.relative_gap_limit = self.options.relative_gap
-        params.cp_model_probing_level = 0  # probing cost 3/4 of presolve, found nothing
-        if self.options.workers == 2:
-            # the default pair (one LP worker + interleaved LNS) left the bound at its start;
-            # a full-LP worker and a core-based one raise it (24 agents, 30 s: LP bound 3,515
-            # -> 3,701) and find as good rosters from the greedy hint
-            params.subsolvers.extend(["max_lp", "core"])
-        callback = _Callback(started, built.objective_constant(), on_progress)
+        self._configure(solver, started)
+        callback = _Callback(started, built.objective_constant(), on_progress,
+                             fixed_bound=bound / SCALE if guided and bound is not None else None)
         if start_point is not None:
             callback.history.append(early)
-        if self._stopped.is_set():
-            params.max_time_in_seconds = 0.01
-        code = solver.solve(built.model, callback)
+        code = solver.solve(model, callback)
+        if guided and code == cp_model.OPTIMAL and not self._stopped.is_set():
+            # optimal within the relaxation's shifts: the whole model, from that roster
+            left = self.options.time_limit - (time.perf_counter() - started)
+            if left > 0.5:
+                whole = cp_model.CpSolver()
+                self._solver = whole
+                self._configure(whole, started)
+                built.model.proto.clear_solution_hint()
+                built.model.proto.solution_hint.vars.extend(range(len(built.model.proto.variables)))
+                built.model.proto.solution_hint.values.extend(solver.response_proto.solution)
+                callback.fixed_bound = None
+                again = whole.solve(built.model, callback)
+                if again in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
+                        whole.objective_value <= solver.objective_value):
+                    code, solver, guided = again, whole, False
         seconds = time.perf_counter() - started
         proto = built.model.proto
         result = SolveResult(
@@ -199,7 +220,10 @@ class RosterSolver:
             result.objective = solver.objective_value / SCALE
             result.bound = solver.best_objective_bound / SCALE
             result.penalties = penalties(built, solver)
-        elif start_point is not None and code != cp_model.INFEASIBLE:
+            if guided:  # the restriction's bound and optimality are not the whole model's
+                result.status = "FEASIBLE"
+                result.bound = max(trivial_bound(built), bound or 0) / SCALE
+        elif start_point is not None and (code != cp_model.INFEASIBLE or guided):
             # no solution within the time: the hinted / greedy roster is still a roster
             result.status = "FEASIBLE"
             result.roster = extract_roster(built, start_point)
@@ -208,6 +232,24 @@ class RosterSolver:
             result.penalties = penalties(built, start_point)
             result.first_solution_seconds = result.first_solution_seconds or seconds
         return result
+
+    def _configure(self, solver: cp_model.CpSolver, started: float) -> None:
+        """Time left, workers, seed, log, gap and the 2-worker portfolio."""
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.01, self.options.time_limit
+                                         - (time.perf_counter() - started))
+        params.num_workers = self.options.workers
+        params.random_seed = self.options.seed
+        params.log_search_progress = self.options.log
+        params.relative_gap_limit = self.options.relative_gap
+        params.cp_model_probing_level = 0  # probing cost 3/4 of presolve, found nothing
+        if self.options.workers == 2:
+            # the default pair (one LP worker + interleaved LNS) left the bound at its start;
+            # a full-LP worker and a core-based one raise it (24 agents, 30 s: LP bound 3,515
+            # -> 3,701) and find as good rosters from the greedy hint
+            params.subsolvers.extend(["max_lp", "core"])
+        if self._stopped.is_set():
+            params.max_time_in_seconds = 0.01
 
     def _solve_lns(self, built: BuiltModel, first: np.ndarray, started: float,
                    on_progress: Callable[[Progress], None] | None) -> SolveResult | None:
