@@ -42,22 +42,25 @@ REBUILT = {"coverage_shortfall", "overstaffing", "shift_cover_under", "shift_cov
 """Soft rules stated again over class counts here (their model terms are not reused)."""
 
 
-Expr = object
-"""A pywraplp linear expression (or a number)."""
+Lin = list[tuple[pywraplp.Variable, float]]
+"""A linear form as (variable, coefficient) pairs; rows are set coefficient by coefficient
+(pywraplp's operator expressions cost most of the build time)."""
+
+INF = float("inf")
 
 
 @dataclass
 class Aggregate:
     """The relaxation on a pywraplp solver: classes (representative -> members), a count per
-    representative option, and the objective terms in solver units."""
+    representative option, and the objective (variable -> coefficient, solver units)."""
 
     built: BuiltModel
     solver: pywraplp.Solver
     members: dict[int, list[int]] = field(default_factory=dict)
     count: dict[int, pywraplp.Variable] = field(default_factory=dict)
-    objective: list[Expr] = field(default_factory=list)
     constant: int = 0
     _weekend: dict[tuple[int, int], pywraplp.Variable] = field(default_factory=dict)
+    _cover: dict[tuple[int, str], Lin] | None = None
 
     @property
     def ctx(self) -> Context:
@@ -67,12 +70,22 @@ class Aggregate:
         """A new variable in [0, high]."""
         return self.solver.NumVar(0, high, "")
 
-    def add(self, constraint: object) -> None:
-        if isinstance(constraint, bool):
-            if not constraint:
-                self.solver.Add(self.solver.Sum([]) >= 1)
-            return
-        self.solver.Add(constraint)
+    def row(self, low: float, high: float, *parts: Lin) -> None:
+        """low <= sum of the parts <= high (an empty sum outside the range: infeasible)."""
+        coefs: dict[int, list] = {}
+        for part in parts:
+            for var, coef in part:
+                item = coefs.setdefault(var.index(), [var, 0.0])
+                item[1] += coef
+        constraint = self.solver.RowConstraint(low, high, "")
+        for var, coef in coefs.values():
+            if coef:
+                constraint.SetCoefficient(var, coef)
+
+    def cost(self, var: pywraplp.Variable, coef: float) -> None:
+        """Add coef x var to the objective."""
+        objective = self.solver.Objective()
+        objective.SetCoefficient(var, objective.GetCoefficient(var) + coef)
 
     def size(self, a: int) -> int:
         return len(self.members[a])
@@ -81,24 +94,22 @@ class Aggregate:
         """The representative's options on day d (each a count variable)."""
         return self.ctx.day_options(a, d)
 
-    def total(self, indices: list[int], coefs: list[int] | None = None) -> Expr:
-        if coefs is None:
-            return self.solver.Sum([self.count[i] for i in indices])
-        return self.solver.Sum([c * self.count[i] for i, c in zip(indices, coefs, strict=True)])
+    def counts(self, indices: list[int], coef: float = 1.0) -> Lin:
+        return [(self.count[i], coef) for i in indices]
 
-    def work(self, a: int, d: int) -> Expr:
+    def work(self, a: int, d: int) -> Lin:
         """How many agents of the class work day d."""
-        return self.total(self.day(a, d))
+        return self.counts(self.day(a, d))
 
     def weekend(self, a: int, group: list[int]) -> pywraplp.Variable:
-        """How many agents of the class work some day of the weekend `group`."""
+        """How many agents of the class work some day of the weekend `group`: at least on
+        its busiest day, at most the sum over its days."""
         key = (a, group[0])
         if key not in self._weekend:
             var = self.var(self.size(a))
-            works = [self.work(a, d) for d in group]
-            for w in works:
-                self.add(var >= w)
-            self.add(var <= self.solver.Sum(works))
+            for d in group:
+                self.row(0, INF, [(var, 1)], self.counts(self.day(a, d), -1))
+            self.row(-INF, 0, [(var, 1)], *(self.counts(self.day(a, d), -1) for d in group))
             self._weekend[key] = var
         return self._weekend[key]
 
@@ -253,9 +264,10 @@ def build_aggregate(built: BuiltModel) -> Aggregate | None:
             for i in agg.day(a, d):
                 agg.count[i] = agg.var(len(members))
             if len(agg.day(a, d)) > 1:
-                agg.add(agg.work(a, d) <= len(members))
-    agg.objective.append(agg.total([i for i, c in cost.items() if c and i in agg.count],
-                                   [c for i, c in cost.items() if c and i in agg.count]))
+                agg.row(-INF, len(members), agg.work(a, d))
+    for i, c in cost.items():
+        if c and i in agg.count:
+            agg.cost(agg.count[i], c)
     for rule in HARD:
         if ctx.enabled(rule.__name__):
             rule(agg)
@@ -264,7 +276,8 @@ def build_aggregate(built: BuiltModel) -> Aggregate | None:
             soft(agg)
     if ctx.enabled("fairness_preferences") and unmet is not None:
         _fairness_preferences(agg, unmet)
-    solver.Minimize(solver.Sum(agg.objective) + agg.constant)
+    solver.Objective().SetOffset(agg.constant)
+    solver.Objective().SetMinimization()
     return agg
 
 
@@ -313,9 +326,8 @@ def _lowered(agg: Aggregate, a: int, minimum: int, days: list[int]) -> int:
     return prorated_minimum(minimum, len(days), absent_days(ctx.team, ctx.team.agents[a], dates))
 
 
-def _paid(agg: Aggregate, a: int, days: list[int]) -> Expr:
-    indices = [i for d in days for i in agg.day(a, d)]
-    return agg.total(indices, [agg.ctx.option(i).paid for i in indices])
+def _paid(agg: Aggregate, a: int, days: list[int]) -> Lin:
+    return [(agg.count[i], agg.ctx.option(i).paid) for d in days for i in agg.day(a, d)]
 
 
 def minutes_per_week(agg: Aggregate) -> None:
@@ -323,8 +335,7 @@ def minutes_per_week(agg: Aggregate) -> None:
         contract = agg.ctx.team.contract_of(agg.ctx.team.agents[a])
         for days, full in agg.ctx.week_blocks():
             low = _lowered(agg, a, contract.min_minutes_per_week, days) if full else 0
-            agg.add(_paid(agg, a, days) >= n * low)
-            agg.add(_paid(agg, a, days) <= n * contract.max_minutes_per_week)
+            agg.row(n * low, n * contract.max_minutes_per_week, _paid(agg, a, days))
 
 
 def minutes_per_period(agg: Aggregate) -> None:
@@ -332,22 +343,19 @@ def minutes_per_period(agg: Aggregate) -> None:
     for a, n in ((a, agg.size(a)) for a in agg.members):
         contract = ctx.team.contract_of(ctx.team.agents[a])
         every = list(range(ctx.days))
-        if contract.max_minutes_per_period is not None:
-            agg.add(_paid(agg, a, every) <= n * contract.max_minutes_per_period)
-        if contract.min_minutes_per_period:
-            low = _lowered(agg, a, contract.min_minutes_per_period, every)
-            agg.add(_paid(agg, a, every) >= n * low)
+        high = contract.max_minutes_per_period
+        low = _lowered(agg, a, contract.min_minutes_per_period or 0, every)
+        if high is not None or low:
+            agg.row(n * low, INF if high is None else n * high, _paid(agg, a, every))
 
 
 def days_per_week(agg: Aggregate) -> None:
     for a, n in ((a, agg.size(a)) for a in agg.members):
         contract = agg.ctx.team.contract_of(agg.ctx.team.agents[a])
         for days, full in agg.ctx.week_blocks():
-            worked = sum(agg.work(a, d) for d in days)
-            agg.add(worked <= n * contract.max_days_per_week)
-            least = _lowered(agg, a, contract.min_days_per_week, days)
-            if full and least > 0:
-                agg.add(worked >= n * least)
+            least = _lowered(agg, a, contract.min_days_per_week, days) if full else 0
+            agg.row(n * least, n * contract.max_days_per_week,
+                    *(agg.work(a, d) for d in days))
 
 
 def max_weekends(agg: Aggregate) -> None:
@@ -355,15 +363,15 @@ def max_weekends(agg: Aggregate) -> None:
     for a, n in ((a, agg.size(a)) for a in agg.members):
         most = agg.ctx.team.contract_of(agg.ctx.team.agents[a]).max_weekends
         if most < len(groups):
-            agg.add(sum(agg.weekend(a, g) for g in groups) <= n * most)
+            agg.row(-INF, n * most, [(agg.weekend(a, g), 1) for g in groups])
 
 
 def max_per_template(agg: Aggregate) -> None:
     ctx = agg.ctx
     for a, n in ((a, agg.size(a)) for a in agg.members):
         for template, most in ctx.team.contract_of(ctx.team.agents[a]).max_per_template.items():
-            agg.add(agg.total([i for d in range(ctx.days) for i in agg.day(a, d)
-                               if ctx.option(i).template == template]) <= n * most)
+            agg.row(-INF, n * most, agg.counts([i for d in range(ctx.days) for i in agg.day(
+                a, d) if ctx.option(i).template == template]))
 
 
 def pinned(agg: Aggregate) -> None:
@@ -380,7 +388,7 @@ def pinned(agg: Aggregate) -> None:
         start, end = ctx.minutes_from_origin(shift)
         breaks = [ctx.minutes_from_origin(b)[0] for b in shift.breaks]  # type: ignore[arg-type]
         matching = [i for i in agg.day(a, d) if _matches(ctx, i, start, end, breaks, shift)]
-        agg.add(agg.total(matching) == agg.size(a))
+        agg.row(agg.size(a), agg.size(a), agg.counts(matching))
 
 
 def _matches(ctx: Context, i: int, start: int, end: int, breaks: list[int], shift) -> bool:
@@ -406,8 +414,11 @@ time; leaving a rule out only enlarges the relaxation."""
 # ---- soft rules over counts -----------------------------------------------------------------
 
 
-def _coverage(agg: Aggregate) -> dict[tuple[int, str], Expr]:
-    """Agents on each (interval, queue), from per-(start, end, queue) sums of counts."""
+def _coverage(agg: Aggregate) -> dict[tuple[int, str], Lin]:
+    """Agents on each (interval, queue), from per-(start, end, queue) sums of counts
+    (computed once)."""
+    if agg._cover is not None:
+        return agg._cover
     ctx = agg.ctx
     step = ctx.period.interval_minutes
     spans: dict[tuple[int, int, str, int], list[int]] = defaultdict(list)
@@ -416,14 +427,15 @@ def _coverage(agg: Aggregate) -> dict[tuple[int, str], Expr]:
         spans[o.start, o.end, o.queue, 1].append(i)
         if o.break_start is not None:
             spans[o.break_start, o.break_start + o.break_length, o.queue, -1].append(i)
-    cover: dict[tuple[int, str], list[Expr]] = defaultdict(list)
+    cover: dict[tuple[int, str], Lin] = defaultdict(list)
     top = len(ctx.agent_indices())
     for (start, end, queue, sign), indices in spans.items():
         total = agg.var(top)
-        agg.add(total == agg.total(indices))
+        agg.row(0, 0, [(total, -1)], agg.counts(indices))
         for t in range(start // step, -(-end // step)):
-            cover[t, queue].append(sign * total)
-    return {k: agg.solver.Sum(v) for k, v in cover.items()}
+            cover[t, queue].append((total, sign))
+    agg._cover = cover
+    return cover
 
 
 def coverage_shortfall(agg: Aggregate) -> None:
@@ -434,8 +446,8 @@ def coverage_shortfall(agg: Aggregate) -> None:
         if demand.agents <= 0 or (t, queue) not in cover:
             continue  # no option covers it: in the model's constant already
         short = agg.var(demand.agents)
-        agg.add(cover[t, queue] + short >= demand.agents)
-        agg.objective.append(ctx.points("coverage_shortfall", hours * demand.value) * short)
+        agg.row(demand.agents, INF, cover[t, queue], [(short, 1)])
+        agg.cost(short, ctx.points("coverage_shortfall", hours * demand.value))
 
 
 def overstaffing(agg: Aggregate) -> None:
@@ -449,13 +461,13 @@ def overstaffing(agg: Aggregate) -> None:
             continue
         need = demands[t, queue].agents if (t, queue) in demands else 0
         over = agg.var(top)
-        agg.add(over >= cov - need)
-        agg.objective.append(coef * over)
+        agg.row(-INF, need, cov, [(over, -1)])
+        agg.cost(over, coef)
 
 
-def _template_day(agg: Aggregate, d: int, template: str) -> Expr:
-    return agg.total([i for a in agg.members for i in agg.day(a, d)
-                      if agg.ctx.option(i).template == template])
+def _template_day(agg: Aggregate, d: int, template: str) -> Lin:
+    return agg.counts([i for a in agg.members for i in agg.day(a, d)
+                       if agg.ctx.option(i).template == template])
 
 
 def shift_cover_under(agg: Aggregate) -> None:
@@ -465,8 +477,8 @@ def shift_cover_under(agg: Aggregate) -> None:
         if demand.required <= 0 or not coef:
             continue
         under = agg.var(demand.required)
-        agg.add(_template_day(agg, d, demand.template) + under >= demand.required)
-        agg.objective.append(coef * under)
+        agg.row(demand.required, INF, _template_day(agg, d, demand.template), [(under, 1)])
+        agg.cost(under, coef)
 
 
 def shift_cover_over(agg: Aggregate) -> None:
@@ -476,11 +488,11 @@ def shift_cover_over(agg: Aggregate) -> None:
         if not coef:
             continue
         over = agg.var(len(ctx.agent_indices()))
-        agg.add(over >= _template_day(agg, d, demand.template) - demand.required)
-        agg.objective.append(coef * over)
+        agg.row(-INF, demand.required, _template_day(agg, d, demand.template), [(over, -1)])
+        agg.cost(over, coef)
 
 
-def _spread(agg: Aggregate, rule: str, totals: dict[int, Expr]) -> None:
+def _spread(agg: Aggregate, rule: str, totals: dict[int, Lin]) -> None:
     """max - min of per-agent counts within each contract, from class totals: the most is at
     least each class's mean, the least at most it (`totals` over eligible classes)."""
     ctx = agg.ctx
@@ -495,9 +507,11 @@ def _spread(agg: Aggregate, rule: str, totals: dict[int, Expr]) -> None:
         high = agg.var(top)
         low = agg.var(top)
         for a in classes:
-            agg.add(agg.size(a) * high >= totals[a])
-            agg.add(agg.size(a) * low <= totals[a])
-        agg.objective += [coef * high, -coef * low]
+            minus = [(v, -c) for v, c in totals[a]]
+            agg.row(0, INF, [(high, agg.size(a))], minus)
+            agg.row(-INF, 0, [(low, agg.size(a))], minus)
+        agg.cost(high, coef)
+        agg.cost(low, -coef)
 
 
 def _works(agg: Aggregate, a: int) -> bool:
@@ -508,7 +522,7 @@ def fairness_weekends(agg: Aggregate) -> None:
     groups = weekend_groups(agg.ctx)
     if not groups:
         return
-    totals = {a: sum(agg.weekend(a, g) for g in groups) for a in agg.members
+    totals = {a: [(agg.weekend(a, g), 1.0) for g in groups] for a in agg.members
               if _works(agg, a) and agg.ctx.team.contract_of(agg.ctx.team.agents[a]).max_weekends}
     _spread(agg, "fairness_weekends", totals)
 
@@ -520,8 +534,8 @@ def fairness_late_shifts(agg: Aggregate) -> None:
     for a in agg.members:
         if _works(agg, a) and any(t.name in late for t in ctx.team.templates_of(
                 ctx.team.agents[a])):
-            totals[a] = agg.total([i for d in range(ctx.days) for i in agg.day(a, d)
-                                   if ctx.option(i).template in late])
+            totals[a] = agg.counts([i for d in range(ctx.days) for i in agg.day(a, d)
+                                    if ctx.option(i).template in late])
     _spread(agg, "fairness_late_shifts", totals)
 
 
@@ -537,8 +551,9 @@ def _fairness_preferences(agg: Aggregate, unmet: dict[int, tuple[int, dict[int, 
             continue
         constant, weights = unmet[a]
         n = agg.size(a)
-        agg.add(n * worst >= n * constant + agg.total(list(weights), list(weights.values())))
-    agg.objective.append(ctx.points("fairness_preferences", 1 / SCALE) * worst)
+        agg.row(n * constant, INF, [(worst, n)],
+                [(agg.count[i], -w) for i, w in weights.items()])
+    agg.cost(worst, ctx.points("fairness_preferences", 1 / SCALE))
 
 
 def overtime_cost(agg: Aggregate) -> None:
@@ -556,9 +571,9 @@ def overtime_cost(agg: Aggregate) -> None:
                 continue
             g = math.gcd(contract.overtime_after_minutes, *paid)
             extra = agg.var(n * (sum(paid) // g + 1))
-            agg.add(g * extra >= _paid(agg, a, days)
-                          - n * contract.overtime_after_minutes)
-            agg.objective.append(ctx.points("overtime_cost", per_minute * g) * extra)
+            minus = [(v, -c) for v, c in _paid(agg, a, days)]
+            agg.row(-n * contract.overtime_after_minutes, INF, [(extra, g)], minus)
+            agg.cost(extra, ctx.points("overtime_cost", per_minute * g))
 
 
 SOFT = [coverage_shortfall, overstaffing, shift_cover_under, shift_cover_over,
