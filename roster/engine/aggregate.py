@@ -26,6 +26,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -138,11 +139,11 @@ def _lookups(built: BuiltModel) -> tuple[dict[int, int], dict[int, list[int]]]:
     context, rebuilt when the model has grown)."""
     ctx = built.context
     size = len(built.model.proto.variables)
-    cached = ctx._groups.get(("option_lookups",))
-    if cached is None or cached[0] != size:  # type: ignore[index]
+    cached: Any = ctx._groups.get(("option_lookups",))
+    if cached is None or cached[0] != size:
         cached = (size, {lit.index: i for i, lit in enumerate(ctx.lits)}, _option_sums(ctx))
-        ctx._groups[("option_lookups",)] = cached  # type: ignore[assignment]
-    return cached[1], cached[2]  # type: ignore[index]
+        ctx._groups[("option_lookups",)] = cached
+    return cached[1], cached[2]
 
 
 def _option_sums(ctx: Context) -> dict[int, list[int]]:
@@ -161,7 +162,9 @@ def _option_sums(ctx: Context) -> dict[int, list[int]]:
 
 
 def _offset(expr: cp_model.LinearExprT) -> int:
-    return expr if isinstance(expr, int) else int(cp_model.FlatIntExpr(expr).offset)
+    if isinstance(expr, int):
+        return expr
+    return int(cp_model.FlatIntExpr(expr).offset)  # type: ignore[arg-type]
 
 
 def _least(built: BuiltModel, term_expr: cp_model.LinearExprT, coef: int) -> int:
@@ -202,7 +205,8 @@ def unmet_weights(built: BuiltModel) -> dict[int, tuple[int, dict[int, int]]] | 
     is not linear in the options."""
     out: dict[int, tuple[int, dict[int, int]]] = {}
     for a, pairs in _unmet(built.context).items():
-        constant, weights = 0, defaultdict(int)
+        constant = 0
+        weights: dict[int, int] = defaultdict(int)
         for expr, w in pairs:
             linear = linear_in_options(built, expr)
             if linear is None:

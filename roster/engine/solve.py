@@ -391,10 +391,10 @@ def add_hint(built: BuiltModel, roster: Roster) -> int:
             wanted[index[shift.agent_id], d] = shift
     matched = 0
     for (a, d), indices in ctx.options.by_agent_day.items():
-        shift = wanted.get((a, d))
+        target = wanted.get((a, d))
         found = False
         for i in indices:
-            hit = shift is not None and not found and same_shift(ctx.option(i), shift, ctx)
+            hit = target is not None and not found and same_shift(ctx.option(i), target, ctx)
             found = found or hit
             ctx.model.add_hint(ctx.lits[i], 1 if hit else 0)
         matched += found
