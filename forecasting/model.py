@@ -3,9 +3,11 @@
 Per queue:
 1. Hours inside event footprints, missing hours and anomalous days are set aside; the rest
    give a centred hour-of-week profile (to measure events against) and a recent one
-   (level of the last weeks x weekly shape of the last eight weeks, used for the forecast).
+   (level of the last two weeks x weekly shape of the last sixteen, used for the forecast).
 2. A day-of-month cycle (`forecasting.monthly`) multiplies the profile when it lowers the
-   error of forecasts from rolling origins inside the history.
+   error of forecasts from rolling origins inside the history. With more than a year and a
+   half of history, an annual level curve (growth and season, `forecasting.annual`) moves
+   the level from the weeks it was measured in to the weeks forecast.
 3. Event effects are learned per kind (shape over relative time) with a strength per
    occurrence; see `forecasting.effects`.
 4. The band is a gamma distribution with variance `mu + c (phi mu^2 + (event spread)^2)`:
