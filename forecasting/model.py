@@ -7,7 +7,10 @@ Per queue:
 2. A day-of-month cycle (`forecasting.monthly`) multiplies the profile when it lowers the
    error of forecasts from rolling origins inside the history. With more than a year and a
    half of history, an annual level curve (growth and season, `forecasting.annual`) moves
-   the level from the weeks it was measured in to the weeks forecast.
+   the level from the weeks it was measured in to the weeks forecast, unless it makes those
+   internal forecasts worse by more than `annual_tolerance` (a broken curve, e.g. after a
+   step in the level); within that it is kept, as the internal comparison is too noisy to
+   judge an effect of a few percent.
 3. Event effects are learned per kind (shape over relative time) with a strength per
    occurrence; see `forecasting.effects`.
 4. The band is a gamma distribution with variance `mu + c (phi mu^2 + (event spread)^2)`:
@@ -115,7 +118,7 @@ class EventProfileForecaster:
                  promo_kinds: tuple[str, ...] = PROMO_KINDS, band_origins: int = 4,
                  band_horizon: int = 4 * HOURS_PER_WEEK, month_cycle: bool = True,
                  calibrate_band: bool = True, annual_cycle: bool = True,
-                 random_state: int | None = None):
+                 annual_tolerance: float = 1.02, random_state: int | None = None):
         self.shape_weeks = shape_weeks
         self.level_weeks = level_weeks
         self.max_weeks = max_weeks
@@ -133,6 +136,7 @@ class EventProfileForecaster:
         self.month_cycle = month_cycle
         self.calibrate_band = calibrate_band
         self.annual_cycle = annual_cycle
+        self.annual_tolerance = annual_tolerance
         self.random_state = random_state
 
     def fit(self, history: pd.DataFrame, events: pd.DataFrame | None = None
@@ -184,8 +188,12 @@ class EventProfileForecaster:
         weekly = weekly_level(baseline, observed)
         annual = fit_annual(weekly) if self.annual_cycle else None
         if annual is not None:
-            internal = self._internal(hours, scored, values, baseline, clean, effects, occs,
-                                      month_cycle=not np.allclose(month, 1.0), weekly=weekly)
+            yearly = self._internal(hours, scored, values, baseline, clean, effects, occs,
+                                    month_cycle=not np.allclose(month, 1.0), weekly=weekly)
+            if _wape(*yearly[:2]) <= self.annual_tolerance * _wape(*internal[:2]):
+                internal = yearly
+            else:
+                annual = None
         clean_values = np.where(clean, values / month[day_of_month(hours)], np.nan)
         profile = self._profile(week_matrix(clean_values))
         phi, band_scale = self._band(*internal)
