@@ -21,13 +21,15 @@ LIMITS = (0.67, 1.5)
 
 
 def weekly_level(baseline: np.ndarray, usable: np.ndarray, min_hours: int = 84) -> np.ndarray:
-    """Mean of `baseline` per week of an hour grid starting on a Monday 00:00, NaN for weeks
-    with fewer than `min_hours` usable hours."""
+    """Mean of `baseline` per week of an hour grid starting on a Monday 00:00 (a last,
+    partial week over its own hours), NaN for weeks with fewer than `min_hours` usable
+    hours."""
     weeks = -(-len(baseline) // HOURS_PER_WEEK)
     pad = weeks * HOURS_PER_WEEK - len(baseline)
     values = np.pad(np.asarray(baseline, dtype=float), (0, pad)).reshape(weeks, HOURS_PER_WEEK)
     seen = np.pad(np.asarray(usable, dtype=bool), (0, pad)).reshape(weeks, HOURS_PER_WEEK)
-    level = values.sum(axis=1) / HOURS_PER_WEEK
+    hours = np.pad(np.ones(len(baseline)), (0, pad)).reshape(weeks, HOURS_PER_WEEK).sum(axis=1)
+    level = values.sum(axis=1) / np.maximum(hours, 1.0)
     level[(seen.sum(axis=1) < min_hours) | (level <= 0)] = np.nan
     return level
 

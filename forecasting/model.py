@@ -8,8 +8,8 @@ Per queue:
    error of forecasts from rolling origins inside the history. With more than a year and a
    half of history, an annual level curve (growth and season, `forecasting.annual`) moves
    the level from the weeks it was measured in to the weeks forecast, unless it makes those
-   internal forecasts worse by more than `annual_tolerance` (a broken curve, e.g. after a
-   step in the level); within that it is kept, as the internal comparison is too noisy to
+   internal forecasts worse by more than `annual_tolerance` (a curve bent by a one-off
+   surge last year); within that it is kept, as the internal comparison is too noisy to
    judge an effect of a few percent.
 3. Event effects are learned per kind (shape over relative time) with a strength per
    occurrence; see `forecasting.effects`.

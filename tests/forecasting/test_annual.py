@@ -26,6 +26,9 @@ def test_weekly_level_is_the_mean_per_week_and_nan_where_too_few_hours_were_seen
     level = weekly_level(baseline, seen)
     assert level[0] == 2.0
     assert np.isnan(level[1]) and np.isnan(level[2])       # 68 and 10 hours < 84
+    partial = weekly_level(np.r_[np.full(HOURS_PER_WEEK, 2.0), np.full(100, 6.0)],
+                           np.ones(HOURS_PER_WEEK + 100, dtype=bool))
+    assert partial.tolist() == [2.0, 6.0]                   # 100 hours, their own mean
 
 
 def curve(weeks: np.ndarray, growth: float, amplitude: float) -> np.ndarray:
