@@ -3,9 +3,14 @@
 Per queue:
 1. Hours inside event footprints, missing hours and anomalous days are set aside; the rest
    give a centred hour-of-week profile (to measure events against) and a recent one
-   (level of the last weeks x weekly shape of the last eight weeks, used for the forecast).
+   (level of the last two weeks x weekly shape of the last sixteen, used for the forecast).
 2. A day-of-month cycle (`forecasting.monthly`) multiplies the profile when it lowers the
-   error of forecasts from rolling origins inside the history.
+   error of forecasts from rolling origins inside the history. With more than a year and a
+   half of history, an annual level curve (growth and season, `forecasting.annual`) moves
+   the level from the weeks it was measured in to the weeks forecast, unless it makes those
+   internal forecasts worse by more than `annual_tolerance` (a curve bent by a one-off
+   surge last year); within that it is kept, as the internal comparison is too noisy to
+   judge an effect of a few percent.
 3. Event effects are learned per kind (shape over relative time) with a strength per
    occurrence; see `forecasting.effects`.
 4. The band is a gamma distribution with variance `mu + c (phi mu^2 + (event spread)^2)`:
@@ -23,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from forecasting.annual import annual_factors, fit_annual, weekly_level
 from forecasting.bands import DEFAULT_PHI, calibrate_scale, moment_phi
 from forecasting.calendar import (
     HOURS_PER_WEEK,
@@ -62,6 +68,15 @@ class QueueModel:
     observed_hours: int
     month: np.ndarray
     band_scale: float = 1.0
+    first: int = 0
+    annual: np.ndarray | None = None
+    """Coefficients of the annual level curve (`forecasting.annual`); None = not used."""
+
+    def annual_factors(self, hours: np.ndarray, level_weeks: int) -> np.ndarray:
+        """The annual level factor at `hours` (1 when not used)."""
+        origin_week = (self.last_hour - self.first) // HOURS_PER_WEEK + 1
+        weeks = (np.asarray(hours, dtype=np.int64) - self.first) // HOURS_PER_WEEK
+        return annual_factors(self.annual, origin_week, weeks, level_weeks)
 
 
 def check_history(history: pd.DataFrame) -> None:
@@ -96,14 +111,14 @@ class EventProfileForecaster:
     [10.0, 10.0, 10.0]
     """
 
-    def __init__(self, shape_weeks: int = 8, level_weeks: int = 2, max_weeks: int = 26,
+    def __init__(self, shape_weeks: int = 16, level_weeks: int = 2, max_weeks: int = 26,
                  radius_weeks: int = 4, decay: float = 0.9, pre_hours: int = 24,
                  post_hours: int = 24, shrink_hours: float = 0.5, name_prior: float = 0.25,
                  shape_cv: float = 0.3, zero_kinds: tuple[str, ...] = ZERO_KINDS,
                  promo_kinds: tuple[str, ...] = PROMO_KINDS, band_origins: int = 4,
                  band_horizon: int = 4 * HOURS_PER_WEEK, month_cycle: bool = True,
-                 calibrate_band: bool = True,
-                 random_state: int | None = None):
+                 calibrate_band: bool = True, annual_cycle: bool = True,
+                 annual_tolerance: float = 1.02, random_state: int | None = None):
         self.shape_weeks = shape_weeks
         self.level_weeks = level_weeks
         self.max_weeks = max_weeks
@@ -120,6 +135,8 @@ class EventProfileForecaster:
         self.band_horizon = band_horizon
         self.month_cycle = month_cycle
         self.calibrate_band = calibrate_band
+        self.annual_cycle = annual_cycle
+        self.annual_tolerance = annual_tolerance
         self.random_state = random_state
 
     def fit(self, history: pd.DataFrame, events: pd.DataFrame | None = None
@@ -168,10 +185,20 @@ class EventProfileForecaster:
             if _wape(*plain[:2]) <= _wape(*internal[:2]):
                 month, internal = np.ones(31), plain
                 effects = self._effects(hours, values, baseline, usable, occs)
+        weekly = weekly_level(baseline, observed)
+        annual = fit_annual(weekly) if self.annual_cycle else None
+        if annual is not None:
+            yearly = self._internal(hours, scored, values, baseline, clean, effects, occs,
+                                    month_cycle=not np.allclose(month, 1.0), weekly=weekly)
+            if _wape(*yearly[:2]) <= self.annual_tolerance * _wape(*internal[:2]):
+                internal = yearly
+            else:
+                annual = None
         clean_values = np.where(clean, values / month[day_of_month(hours)], np.nan)
         profile = self._profile(week_matrix(clean_values))
         phi, band_scale = self._band(*internal)
-        return QueueModel(profile, effects, phi, last, int(observed.sum()), month, band_scale)
+        return QueueModel(profile, effects, phi, last, int(observed.sum()), month, band_scale,
+                          first, annual)
 
     def _effects(self, hours: np.ndarray, values: np.ndarray, baseline: np.ndarray,
                  usable: np.ndarray, occs: list[Occurrence]) -> Effects:
@@ -190,11 +217,12 @@ class EventProfileForecaster:
 
     def _internal(self, hours: np.ndarray, scored: np.ndarray, values: np.ndarray,
                   baseline: np.ndarray, clean: np.ndarray, effects: Effects,
-                  occs: list[Occurrence], month_cycle: bool
+                  occs: list[Occurrence], month_cycle: bool, weekly: np.ndarray | None = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(actual, forecast, event spread) at `band_origins` past origins: the profile (and
         day-of-month factors with `month_cycle`) from the clean hours before each origin,
-        times the event effects, against every usable hour after it, so unlisted
+        times the event effects (and the annual level curve fitted on the weekly levels
+        `weekly` before the origin), against every usable hour after it, so unlisted
         disturbances count too."""
         actuals, means, spreads = [], [], []
         end = len(hours)
@@ -212,6 +240,12 @@ class EventProfileForecaster:
             window = slice(origin, min(end, origin + self.band_horizon))
             factor, spread = effects.multiplier(hours[window], occs)
             base = profile[hour_of_week(hours[window])] * monthly[window]
+            if weekly is not None:
+                origin_week = (origin - 1) // HOURS_PER_WEEK + 1
+                known = origin_week - 1 - self.radius_weeks  # levels made of pre-origin weeks
+                base = base * annual_factors(fit_annual(weekly, known), origin_week,
+                                             np.arange(window.start, window.stop)
+                                             // HOURS_PER_WEEK, self.level_weeks)
             actuals.append(scored[window])
             means.append(base * factor)
             spreads.append(spread * base**2)
@@ -251,6 +285,7 @@ class EventProfileForecaster:
             mine = [o for o in occs if o.applies_to(queue)]
             self._warn_unknown_kinds(queue, grid, mine)
             base = model.profile[hour_of_week(grid)] * model.month[day_of_month(grid)]
+            base = base * model.annual_factors(grid, self.level_weeks)
             factor, spread = model.effects.multiplier(grid, mine)
             mean = base * factor
             closed = inside_kinds(grid, events, queue, self.zero_kinds)
