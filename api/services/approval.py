@@ -1,25 +1,30 @@
-"""Approving a swap: one transaction checks it on the published version and applies it.
+"""Approving swaps: one transaction checks each on the published version and applies it.
 
 Approvals of one server process queue on `api.db.write_gate` (and on SQLite the server
-processes also queue on its lock file), so one approval at a time per process holds the
+processes also queue on its lock file), so one transaction at a time per process holds the
 database locks: on SQLite from the start of the transaction, on PostgreSQL from the row
-locks on (the user and the leave are read before). The transaction locks before it reads
+locks on (the users and the leave are read before). The transaction locks before it reads
 what it changes: on SQLite the database's write lock (`BEGIN IMMEDIATE`), on PostgreSQL the
-swap row and its series row in one `SELECT ... FOR UPDATE`. So the check runs on the very
-version it replaces, nothing moves the published pointer in between, and a second approval
-of the same swap, or of one that conflicts with it, waits, then sees the new state and gets
+swap row and its series row in one `SELECT ... FOR UPDATE`. So each check runs on the very
+version it replaces, nothing else moves the published pointer in between, and a second
+approval of the same swap, or of one that conflicts with it, sees the new state and gets
 409 with the reasons. The compare-and-set on `published_roster_id` stays as the guard of
 last resort.
 
+One transaction may decide several approvals in turn (`approve_batch`, fed by
+`api.services.approval_queue`): each is checked on the version the previous one published,
+and the lot shares one lock and one commit.
+
 Per approval: the user (one query), the two agents' leave (one query), the swap with its
 series (one query); the check on the two agents' shifts and on the headcount of the
-intervals their shifts touch, from the version cached in memory; then the new version (its
+intervals their shifts touch, from the version held in memory; then the new version (its
 JSON joined from cached shift texts, its change recorded), the published pointer, the old
 version's status and the swap (one statement on PostgreSQL), and the audit row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, cast
@@ -30,14 +35,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.clock import utc_now
 from api.db import write_gate
 from api.deps import Principal, principal_in
-from api.errors import Conflict, Forbidden, NotFound
+from api.errors import ApiError, Conflict, Forbidden, NotFound
 from api.models import LeaveRow, RosterRow, SeriesRow, SwapRow
 from api.services import rosters as store
 from api.services import versions
-from api.services.audit import insert_now
+from api.services.audit import entry, insert_many
 from api.services.swaps import (
     PENDING,
     Context,
+    Exchange,
     can_see,
     check,
     local_time,
@@ -110,12 +116,28 @@ def _write_all() -> Select[Any]:
 _WRITE_ALL = _write_all()
 
 
+@dataclass(frozen=True)
+class Approval:
+    """One approval to make: who (a user id, looked up in the transaction, or a principal),
+    which swap, the supervisor's comment, and whether the team's auto-approval makes it."""
+
+    who: Principal | int
+    swap_id: int
+    comment: str
+    auto: bool = False
+
+
+Outcome = dict[str, Any] | Exception
+"""The swap as `swap_out` shows it, or the error that answers the approval."""
+
+
 @dataclass
 class _Decision:
     swap: SwapRow
     roster_id: int = 0
     version: versions.Version | None = None
     refusal: Conflict | None = None
+    exchange: Exchange | None = None
 
 
 def approve(sessions: sessionmaker[Session], who: Principal | int, swap_id: int,
@@ -127,26 +149,83 @@ def approve(sessions: sessionmaker[Session], who: Principal | int, swap_id: int,
     Raises Conflict (409) with the reasons when a rule or a changed shift blocks it (the
     check is stored on the swap), Forbidden, NotFound or NotAuthenticated otherwise.
     """
+    outcome = approve_batch(sessions, [Approval(who, swap_id, comment, auto)])[0]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def approve_batch(sessions: sessionmaker[Session], batch: Sequence[Approval]) -> list[Outcome]:
+    """Decide the approvals in one transaction, in order, each on the version the ones
+    before it left published (group commit: one lock, one commit for the lot).
+
+    An approval refused or not allowed gets its error and changes nothing but its stored
+    check; the others go on. Anything unexpected rolls the whole transaction back and each
+    approval is then made in a transaction of its own, so one cannot spoil the others.
+    """
+    try:
+        return _in_one_transaction(sessions, batch)
+    except Exception as err:
+        if len(batch) == 1:
+            return [err]
+    return [approve_batch(sessions, [one])[0] for one in batch]
+
+
+def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approval]
+                        ) -> list[Outcome]:
     engine = sessions.kw["bind"]
     locks_at_begin = engine.dialect.name == "sqlite"  # BEGIN IMMEDIATE takes the lock
+    outcomes: list[Outcome] = []
+    made: dict[int, versions.Version] = {}
+    audit: list[dict[str, Any]] = []
     with ExitStack() as queued:
         if locks_at_begin:
             queued.enter_context(write_gate(engine))
         with sessions() as session:
             with session.begin():
-                if not isinstance(who, Principal):
-                    who = principal_in(session, who)
-                # the parties' leave, read before the row locks (leave is not what they guard)
-                leave = [leave_of_row(r) for r in session.connection().execute(
-                    _LEAVE_OF_SWAP, {"swap_id": swap_id})]
+                users: dict[int, Principal | ApiError] = {}
+                ready = [_before_lock(session, one, users) for one in batch]
                 if not locks_at_begin:  # queue here: the reads above need no lock
                     queued.enter_context(write_gate(engine))
-                decision = _decide(session, who, swap_id, leave, comment, auto)
-            if decision.version is not None:
-                versions.remember(session, decision.roster_id, decision.version)
-    if decision.refusal is not None:
-        raise decision.refusal
-    return swap_out(decision.swap)
+                for one, (who, leave) in zip(batch, ready, strict=True):
+                    if isinstance(who, Exception):
+                        outcomes.append(who)
+                        continue
+                    try:
+                        decision = _decide(session, who, one.swap_id, leave, made)
+                    except ApiError as err:  # raised before any write of this approval
+                        outcomes.append(err)
+                        continue
+                    if decision.refusal is not None:
+                        outcomes.append(decision.refusal)
+                        continue
+                    audit.append(_apply(session, who, one, decision))
+                    made[decision.roster_id] = cast(versions.Version, decision.version)
+                    outcomes.append(decision.swap)
+                if audit:  # one statement for the batch's audit rows
+                    insert_many(session, audit)
+            for roster_id, version in made.items():  # committed: other requests may use them
+                versions.remember(session, roster_id, version)
+    return [swap_out(x) if isinstance(x, SwapRow) else x for x in outcomes]
+
+
+def _before_lock(session: Session, one: Approval, users: dict[int, Principal | ApiError]
+                 ) -> tuple[Principal | ApiError, list[Leave]]:
+    """The user (read once per transaction: `users`) and the parties' leave, read before the
+    row locks: they are not what the locks guard."""
+    who = one.who
+    if not isinstance(who, Principal):
+        if who not in users:
+            try:
+                users[who] = principal_in(session, who)
+            except ApiError as err:
+                users[who] = err
+        who = users[who]
+        if isinstance(who, ApiError):
+            return who, []
+    leave = [leave_of_row(r) for r in session.connection().execute(
+        _LEAVE_OF_SWAP, {"swap_id": one.swap_id})]
+    return who, leave
 
 
 def _locked_swap(session: Session, who: Principal, swap_id: int) -> tuple[SwapRow, Any]:
@@ -161,8 +240,11 @@ def _locked_swap(session: Session, who: Principal, swap_id: int) -> tuple[SwapRo
     return row, found
 
 
-def _decide(session: Session, who: Principal, swap_id: int, leave: list[Leave], comment: str,
-            auto: bool) -> _Decision:
+def _decide(session: Session, who: Principal, swap_id: int, leave: list[Leave],
+            made: dict[int, versions.Version]) -> _Decision:
+    """Check the swap on its series' published version (`made` holds the versions this
+    transaction wrote); raise ApiError before writing anything, or store a refusal's check
+    and return it, or return the new version to apply."""
     db = session.connection()
     row, series = _locked_swap(session, who, swap_id)
     now = local_time(session, row.team_id)
@@ -172,9 +254,9 @@ def _decide(session: Session, who: Principal, swap_id: int, leave: list[Leave], 
     if series.series_published_id is None:
         raise Conflict("the swap's period no longer has a published roster", field="swap_id")
     checked_id = series.series_published_id
+    base = made.get(checked_id) or versions.version_of(session, checked_id)
     ctx = Context(team_with(session, row.team_id, {row.requester_id, row.peer_id}, leave),
-                  row.series_id, series.series_period_start, checked_id,
-                  versions.version_of(session, checked_id),
+                  row.series_id, series.series_period_start, checked_id, base,
                   store.needs_for(session, row.series_id, series.series_requirements_rev or 0))
     result, exchange = check(ctx, row.requester_id, row.requester_date, row.peer_id,
                              row.peer_date, (row.requester_shift, row.peer_shift), now,
@@ -186,17 +268,31 @@ def _decide(session: Session, who: Principal, swap_id: int, leave: list[Leave], 
             f"swap {swap_id} cannot be approved: " + "; ".join(reasons), field="swap_id",
             reasons=reasons, check=result))
     number = series.series_last_version + 1
-    version = ctx.version.changed(*exchange, number)
+    row.last_check = result
+    return _Decision(row, checked_id, ctx.version.changed(*exchange, number),
+                     exchange=exchange)
+
+
+def _apply(session: Session, who: Principal, one: Approval, decision: _Decision
+           ) -> dict[str, Any]:
+    """Write the new version, move the published pointer, supersede the checked version and
+    mark the swap approved; `decision.roster_id` becomes the new version's. Returns the
+    audit row to insert (before the commit)."""
+    db = session.connection()
+    row, checked_id = decision.swap, decision.roster_id
+    version = cast(versions.Version, decision.version)
+    number = version.number
+    exchange = cast(Exchange, decision.exchange)
     before = swap_out_brief(row)
-    row.status, row.decided_by, row.comment = "approved", who.id, comment
-    row.last_check, row.updated_at = result, utc_now()
+    row.status, row.decided_by, row.comment = "approved", who.id, one.comment
+    row.updated_at = utc_now()
     params = {
         "r_series_id": row.series_id, "r_team_id": row.team_id, "r_version": number,
         "r_based_on_id": checked_id, "r_data": version.to_json(),
         "r_change": versions.change_record(*exchange), "r_created_by": who.id,
         "r_created_at": row.updated_at, "b_series": row.series_id,
-        "checked_id": checked_id, "number": number, "swap_id": swap_id, "b_by": who.id,
-        "b_comment": comment, "b_check": result, "b_at": row.updated_at}
+        "checked_id": checked_id, "number": number, "swap_id": one.swap_id, "b_by": who.id,
+        "b_comment": one.comment, "b_check": row.last_check, "b_at": row.updated_at}
     if db.dialect.name == "postgresql":  # every write in one round trip
         new_id, moved = db.execute(_WRITE_ALL, params).one()
     else:
@@ -205,11 +301,11 @@ def _decide(session: Session, who: Principal, swap_id: int, leave: list[Leave], 
         db.execute(_SUPERSEDE, params)
         db.execute(_APPROVED, {**params, "new_id": new_id})
     if moved != 1:  # cannot happen while the series is locked; never apply blindly
-        raise Conflict(f"the published roster of swap {swap_id} changed during the check; "
-                       "try again", field="swap_id")
+        raise Conflict(f"the published roster of swap {one.swap_id} changed during the "
+                       "check; try again", field="swap_id")
     row.applied_roster_id = new_id
-    insert_now(session, who, "swap.auto_approve" if auto else "swap.approve", "swap", swap_id,
-               row.team_id, {**before, "published_roster_id": checked_id},
-               {**swap_out_brief(row), "published_roster_id": new_id, "version": number,
-                "comment": comment})
-    return _Decision(row, new_id, version)
+    decision.roster_id = new_id
+    return entry(who, "swap.auto_approve" if one.auto else "swap.approve", "swap",
+                 one.swap_id, row.team_id, {**before, "published_roster_id": checked_id},
+                 {**swap_out_brief(row), "published_roster_id": new_id, "version": number,
+                  "comment": one.comment})

@@ -45,11 +45,13 @@ class Version:
 
     def __init__(self, roster: Roster, shifts: dict[ShiftKey, Shift] | None = None,
                  parts: dict[ShiftKey, str] | None = None,
-                 counts: Counter[tuple[int, str]] | None = None):
+                 counts: Counter[tuple[int, str]] | None = None,
+                 by_agent: dict[str, list[ShiftKey]] | None = None):
         self.roster = roster
         self.shifts = shifts if shifts is not None else {key_of(s): s for s in roster.shifts}
         self._parts = parts
         self._counts = counts
+        self._by_agent = by_agent
 
     @property
     def number(self) -> int:
@@ -59,9 +61,20 @@ class Version:
         return self.shifts.get((agent_id, day))
 
     def shifts_of(self, agent_ids: Iterable[str]) -> list[Shift]:
-        """The shifts of these agents, in roster order."""
-        wanted = set(agent_ids)
-        return [s for (agent, _), s in self.shifts.items() if agent in wanted]
+        """The shifts of these agents, agent by agent (in the order given), each agent's in
+        roster order."""
+        index = self._agent_index()
+        return [self.shifts[key] for agent in dict.fromkeys(agent_ids)
+                for key in index.get(agent, ())]
+
+    def _agent_index(self) -> dict[str, list[ShiftKey]]:
+        """Each agent's shift keys in roster order."""
+        if self._by_agent is None:
+            index: dict[str, list[ShiftKey]] = {}
+            for key in self.shifts:
+                index.setdefault(key[0], []).append(key)
+            self._by_agent = index
+        return self._by_agent
 
     @property
     def counts(self) -> Counter[tuple[int, str]]:
@@ -103,9 +116,18 @@ class Version:
             counts = self._counts.copy()
             counts.subtract(headcount([self.shifts[k] for k in removed], period))
             counts.update(headcount(added, period))
+        by_agent = None
+        if self._by_agent is not None:
+            by_agent = dict(self._by_agent)
+            gone = set(removed)
+            for agent in {key[0] for key in removed} | {s.agent_id for s in added}:
+                by_agent[agent] = [k for k in by_agent.get(agent, ()) if k not in gone]
+            for shift in added:
+                if key_of(shift) not in by_agent[shift.agent_id]:  # as the dict keeps it
+                    by_agent[shift.agent_id].append(key_of(shift))
         roster = self.roster.model_copy(update={"version": number,
                                                 "shifts": list(shifts.values())})
-        return Version(roster, shifts, parts, counts)
+        return Version(roster, shifts, parts, counts, by_agent)
 
 
 def change_record(removed: Sequence[ShiftKey], added: Sequence[Shift]) -> dict[str, Any]:
