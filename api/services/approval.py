@@ -18,8 +18,9 @@ and the lot shares one lock and one commit.
 Per approval: the user (one query), the two agents' leave (one query), the swap with its
 series (one query); the check on the two agents' shifts and on the headcount of the
 intervals their shifts touch, from the version held in memory; then the new version (its
-JSON joined from cached shift texts, its change recorded), the published pointer, the old
-version's status and the swap (one statement on PostgreSQL), and the audit row.
+change, and in every `versions.SNAPSHOT_EVERY`-th its JSON too, joined from cached shift
+texts), the published pointer, the old version's status and the swap (one statement on
+PostgreSQL); the audit rows of the batch in one statement.
 """
 
 from __future__ import annotations
@@ -288,7 +289,8 @@ def _apply(session: Session, who: Principal, one: Approval, decision: _Decision
     row.updated_at = utc_now()
     params = {
         "r_series_id": row.series_id, "r_team_id": row.team_id, "r_version": number,
-        "r_based_on_id": checked_id, "r_data": version.to_json(),
+        "r_based_on_id": checked_id,
+        "r_data": version.to_json() if versions.stores_whole(number) else None,
         "r_change": versions.change_record(*exchange), "r_created_by": who.id,
         "r_created_at": row.updated_at, "b_series": row.series_id,
         "checked_id": checked_id, "number": number, "swap_id": one.swap_id, "b_by": who.id,
