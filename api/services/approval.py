@@ -15,9 +15,10 @@ One transaction may decide several approvals in turn (`approve_batch`, fed by
 `api.services.approval_queue`): each is checked on the version the previous one published,
 and the lot shares one lock and one commit.
 
-Per approval: the user (one query), the two agents' leave (one query), the swap with its
-series (one query); the check on the two agents' shifts and on the headcount of the
-intervals their shifts touch, from the version held in memory; then the new version (its
+Per transaction: each user (one query), the parties' leave (one query), the swaps with
+their series (one query, locking them); per approval the check on the two agents' shifts and
+on the headcount of the intervals their shifts touch, from the version held in memory; then
+the new version (its
 change, and in every `versions.SNAPSHOT_EVERY`-th its JSON too, joined from cached shift
 texts), the published pointer, the old version's status and the swap (one statement on
 PostgreSQL); the audit rows of the batch in one statement.
@@ -28,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, func, insert, select, update
@@ -54,27 +56,26 @@ from api.services.swaps import (
     swap_out_brief,
 )
 from api.services.teams import CURRENT_LEAVE, leave_of_row, team_with
-from roster.domain import Leave
 
 _SWAPS = cast(Table, SwapRow.__table__)
 _SERIES = cast(Table, SeriesRow.__table__)
 _ROSTERS = cast(Table, RosterRow.__table__)
 
 # Built once: each approval only binds values (no statement building or cache-key work).
-_LEAVE_OF_SWAP = CURRENT_LEAVE.where(
-    LeaveRow.team_id == select(_SWAPS.c.team_id).where(
-        _SWAPS.c.id == bindparam("swap_id")).scalar_subquery(),
-    LeaveRow.agent_id.in_(select(_SWAPS.c.requester_id).where(
-        _SWAPS.c.id == bindparam("swap_id")).union(select(_SWAPS.c.peer_id).where(
-            _SWAPS.c.id == bindparam("swap_id")))))
-_SWAP_AND_SERIES = (
+_IDS = bindparam("swap_ids", expanding=True)
+_LEAVE_OF_SWAPS = CURRENT_LEAVE.add_columns(LeaveRow.team_id).where(
+    LeaveRow.team_id.in_(select(_SWAPS.c.team_id).where(_SWAPS.c.id.in_(_IDS))),
+    LeaveRow.agent_id.in_(select(_SWAPS.c.requester_id).where(_SWAPS.c.id.in_(_IDS)).union(
+        select(_SWAPS.c.peer_id).where(_SWAPS.c.id.in_(_IDS)))))
+"""The current leave of every party to the swaps (with its team), in one round trip."""
+_SWAPS_AND_SERIES = (
     select(_SWAPS, _SERIES.c.published_roster_id.label("series_published_id"),
            _SERIES.c.last_version.label("series_last_version"),
            _SERIES.c.requirements_rev.label("series_requirements_rev"),
            _SERIES.c.period_start.label("series_period_start"))
     .join(_SERIES, _SERIES.c.id == _SWAPS.c.series_id)
-    .where(_SWAPS.c.id == bindparam("swap_id")).with_for_update())
-"""The swap and its series, both locked (PostgreSQL) in one round trip."""
+    .where(_SWAPS.c.id.in_(_IDS)).order_by(_SWAPS.c.id).with_for_update())
+"""The swaps and their series, all locked (PostgreSQL) in one round trip."""
 _NEW_VERSION = insert(_ROSTERS).values(
     series_id=bindparam("r_series_id"), team_id=bindparam("r_team_id"),
     version=bindparam("r_version"), status="published", source="swap",
@@ -133,12 +134,24 @@ Outcome = dict[str, Any] | Exception
 
 
 @dataclass
+class _Series:
+    """A locked series as this transaction leaves it (its published version moves with each
+    approval applied)."""
+
+    published_id: int | None
+    last_version: int
+    requirements_rev: int
+    period_start: date
+
+
+@dataclass
 class _Decision:
     swap: SwapRow
     roster_id: int = 0
     version: versions.Version | None = None
     refusal: Conflict | None = None
     exchange: Exchange | None = None
+    series: _Series | None = None
 
 
 def approve(sessions: sessionmaker[Session], who: Principal | int, swap_id: int,
@@ -185,15 +198,18 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
         with sessions() as session:
             with session.begin():
                 users: dict[int, Principal | ApiError] = {}
-                ready = [_before_lock(session, one, users) for one in batch]
+                whos = [_user(session, one.who, users) for one in batch]
+                ids = sorted({one.swap_id for one in batch})
+                leave = session.connection().execute(_LEAVE_OF_SWAPS, {"swap_ids": ids}).all()
                 if not locks_at_begin:  # queue here: the reads above need no lock
                     queued.enter_context(write_gate(engine))
-                for one, (who, leave) in zip(batch, ready, strict=True):
-                    if isinstance(who, Exception):
+                locked = _locked_swaps(session, ids)
+                for one, who in zip(batch, whos, strict=True):
+                    if isinstance(who, ApiError):
                         outcomes.append(who)
                         continue
                     try:
-                        decision = _decide(session, who, one.swap_id, leave, made)
+                        decision = _decide(session, who, one.swap_id, locked, leave, made)
                     except ApiError as err:  # raised before any write of this approval
                         outcomes.append(err)
                         continue
@@ -210,55 +226,63 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
     return [swap_out(x) if isinstance(x, SwapRow) else x for x in outcomes]
 
 
-def _before_lock(session: Session, one: Approval, users: dict[int, Principal | ApiError]
-                 ) -> tuple[Principal | ApiError, list[Leave]]:
-    """The user (read once per transaction: `users`) and the parties' leave, read before the
-    row locks: they are not what the locks guard."""
-    who = one.who
-    if not isinstance(who, Principal):
-        if who not in users:
-            try:
-                users[who] = principal_in(session, who)
-            except ApiError as err:
-                users[who] = err
-        who = users[who]
-        if isinstance(who, ApiError):
-            return who, []
-    leave = [leave_of_row(r) for r in session.connection().execute(
-        _LEAVE_OF_SWAP, {"swap_id": one.swap_id})]
-    return who, leave
+def _user(session: Session, who: Principal | int, users: dict[int, Principal | ApiError]
+          ) -> Principal | ApiError:
+    """The principal of a user id, read once per transaction (`users`)."""
+    if isinstance(who, Principal):
+        return who
+    if who not in users:
+        try:
+            users[who] = principal_in(session, who)
+        except ApiError as err:
+            users[who] = err
+    return users[who]
 
 
-def _locked_swap(session: Session, who: Principal, swap_id: int) -> tuple[SwapRow, Any]:
-    found = session.connection().execute(_SWAP_AND_SERIES, {"swap_id": swap_id}).first()
-    if found is None:
+def _locked_swaps(session: Session, ids: list[int]) -> dict[int, tuple[SwapRow, _Series]]:
+    """The swaps (as detached rows: writes go through UPDATE) with their series, locked;
+    swaps of one series share its `_Series`."""
+    series: dict[int, _Series] = {}
+    found = {}
+    for values in session.connection().execute(_SWAPS_AND_SERIES, {"swap_ids": ids}):
+        mapping = values._mapping
+        row = SwapRow(**{c.name: mapping[c.name] for c in _SWAPS.c})
+        if row.series_id not in series:
+            series[row.series_id] = _Series(values.series_published_id,
+                                            values.series_last_version,
+                                            values.series_requirements_rev or 0,
+                                            values.series_period_start)
+        found[row.id] = (row, series[row.series_id])
+    return found
+
+
+def _decide(session: Session, who: Principal, swap_id: int,
+            locked: dict[int, tuple[SwapRow, _Series]], leave: Sequence[Any],
+            made: dict[int, versions.Version]) -> _Decision:
+    """Check the swap on its series' published version (`made` holds the versions this
+    transaction wrote, `leave` the parties' leave rows); raise ApiError before writing
+    anything, or store a refusal's check and return it, or return the new version to apply."""
+    db = session.connection()
+    if swap_id not in locked:
         raise NotFound(f"no swap request {swap_id}", field="swap_id")
-    values = found._mapping
-    row = SwapRow(**{c.name: values[c.name] for c in _SWAPS.c})  # writes go through UPDATE
+    row, series = locked[swap_id]
     if not can_see(who, row):
         raise Forbidden(f"user {who.username!r} may not see swap {swap_id}", field="swap_id")
     who.require_supervisor(row.team_id)
-    return row, found
-
-
-def _decide(session: Session, who: Principal, swap_id: int, leave: list[Leave],
-            made: dict[int, versions.Version]) -> _Decision:
-    """Check the swap on its series' published version (`made` holds the versions this
-    transaction wrote); raise ApiError before writing anything, or store a refusal's check
-    and return it, or return the new version to apply."""
-    db = session.connection()
-    row, series = _locked_swap(session, who, swap_id)
     now = local_time(session, row.team_id)
     if row.status in PENDING and now >= row.expires_at:
         raise Conflict(f"swap {swap_id} expired at {row.expires_at}", field="status")
     require_status(row, "pending_supervisor")
-    if series.series_published_id is None:
+    if series.published_id is None:
         raise Conflict("the swap's period no longer has a published roster", field="swap_id")
-    checked_id = series.series_published_id
+    checked_id = series.published_id
+    parties = {row.requester_id, row.peer_id}
     base = made.get(checked_id) or versions.version_of(session, checked_id)
-    ctx = Context(team_with(session, row.team_id, {row.requester_id, row.peer_id}, leave),
-                  row.series_id, series.series_period_start, checked_id, base,
-                  store.needs_for(session, row.series_id, series.series_requirements_rev or 0))
+    ctx = Context(team_with(session, row.team_id, parties,
+                            [leave_of_row(x) for x in leave
+                             if x.team_id == row.team_id and x.agent_id in parties]),
+                  row.series_id, series.period_start, checked_id, base,
+                  store.needs_for(session, row.series_id, series.requirements_rev))
     result, exchange = check(ctx, row.requester_id, row.requester_date, row.peer_id,
                              row.peer_date, (row.requester_shift, row.peer_shift), now,
                              "approval")
@@ -268,10 +292,10 @@ def _decide(session: Session, who: Principal, swap_id: int, leave: list[Leave],
         return _Decision(row, refusal=Conflict(
             f"swap {swap_id} cannot be approved: " + "; ".join(reasons), field="swap_id",
             reasons=reasons, check=result))
-    number = series.series_last_version + 1
+    number = series.last_version + 1
     row.last_check = result
     return _Decision(row, checked_id, ctx.version.changed(*exchange, number),
-                     exchange=exchange)
+                     exchange=exchange, series=series)
 
 
 def _apply(session: Session, who: Principal, one: Approval, decision: _Decision
@@ -307,6 +331,8 @@ def _apply(session: Session, who: Principal, one: Approval, decision: _Decision
                        "check; try again", field="swap_id")
     row.applied_roster_id = new_id
     decision.roster_id = new_id
+    series = cast(_Series, decision.series)
+    series.published_id, series.last_version = new_id, number
     return entry(who, "swap.auto_approve" if one.auto else "swap.approve", "swap",
                  one.swap_id, row.team_id, {**before, "published_roster_id": checked_id},
                  {**swap_out_brief(row), "published_roster_id": new_id, "version": number,
