@@ -129,3 +129,20 @@ def test_the_queue_answers_each_waiting_request(world: World) -> None:
     assert isinstance(results[0], dict) and results[0]["status"] == "approved"
     assert isinstance(results[1], Conflict)
     assert isinstance(results[2], dict) and results[2]["status"] == "approved"
+
+
+def test_each_approval_in_a_batch_is_checked_against_its_own_parties_leave(
+        world: World) -> None:
+    to_a3 = give_away(world, "a1", MON)
+    to_a4 = pending_supervisor(world, {"requester_date": world.day(TUE), "peer_id": "a4"},
+                               requester="u_a2", peer="u_a4")
+    leave_id = world.post("u_a4", "/teams/t1/leave", {
+        "start": f"{world.day(TUE)} 00:00", "end": f"{world.day(WED)} 00:00",
+        "type": "sick"}).json()["id"]
+    assert world.post("sup", f"/leave/{leave_id}/approve").status_code == 200
+    sup = world.users["sup"]
+    out = approve_batch(world.app.state.sessions, [Approval(sup, to_a4, ""),
+                                                   Approval(sup, to_a3, "")])
+    assert isinstance(out[0], Conflict)
+    assert out[0].extra["reasons"] and all(r.startswith("a4 ") for r in out[0].extra["reasons"])
+    assert isinstance(out[1], dict) and out[1]["status"] == "approved"
