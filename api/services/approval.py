@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, insert, select, update
+from sqlalchemy import BindParameter, Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.clock import utc_now
@@ -62,7 +62,7 @@ _SERIES = cast(Table, SeriesRow.__table__)
 _ROSTERS = cast(Table, RosterRow.__table__)
 
 # Built once: each approval only binds values (no statement building or cache-key work).
-_IDS = bindparam("swap_ids", expanding=True)
+_IDS: BindParameter[list[int]] = bindparam("swap_ids", expanding=True)
 _LEAVE_OF_SWAPS = CURRENT_LEAVE.add_columns(LeaveRow.team_id).where(
     LeaveRow.team_id.in_(select(_SWAPS.c.team_id).where(_SWAPS.c.id.in_(_IDS))),
     LeaveRow.agent_id.in_(select(_SWAPS.c.requester_id).where(_SWAPS.c.id.in_(_IDS)).union(
@@ -189,7 +189,7 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
                         ) -> list[Outcome]:
     engine = sessions.kw["bind"]
     locks_at_begin = engine.dialect.name == "sqlite"  # BEGIN IMMEDIATE takes the lock
-    outcomes: list[Outcome] = []
+    outcomes: list[Outcome | SwapRow] = []  # rows become `swap_out` once committed
     made: dict[int, versions.Version] = {}
     audit: list[dict[str, Any]] = []
     with ExitStack() as queued:
