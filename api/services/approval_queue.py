@@ -60,7 +60,7 @@ class ApprovalQueue:
 
     def _start(self) -> None:
         with self._lock:
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="swap-approvals",
                                                 daemon=True)
                 self._thread.start()
