@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError as DatabaseDataError
 from api.db import make_engine, make_reader, make_sessionmaker, migrate
 from api.errors import install_handlers
 from api.routes import audit, auth, leave, rosters, swaps, teams, users
+from api.services.approval_queue import ApprovalQueue
 from api.services.jobs import JobRunner, fail_orphans
 from api.settings import Settings, get_settings
 
@@ -31,10 +32,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.warning("marked %d job(s) left running by a stopped server as failed: %s",
                     len(orphans), orphans)
     runner = JobRunner(sessions, settings.job_workers)
+    approvals = ApprovalQueue(sessions)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        approvals.shutdown()
         runner.shutdown()
         engine.dispose()
 
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = sessions
     app.state.readers = make_reader(engine)
     app.state.jobs = runner
+    app.state.approvals = approvals
     install_handlers(app)
 
     @app.exception_handler(DatabaseDataError)

@@ -135,11 +135,15 @@ class RosterRow(Base):
     source: Mapped[str] = mapped_column(String(16))
     based_on_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    data: Mapped[str] = mapped_column(Text)
+    data: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The whole roster as JSON; NULL for a version stored as its `change` only (read it
+    through `api.services.versions`, which rebuilds it from the nearest stored roster)."""
     change: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     """For a version made from `based_on_id` by a small change (a swap): the shifts removed
     (`[agent_id, date]` pairs) and added, so a process that holds the base version in memory
-    builds this one without parsing `data`. `data` is always the whole roster."""
+    builds this one without parsing `data`. Swaps store the whole roster only in every
+    `versions.SNAPSHOT_EVERY`-th version, so no version is more changes than that away from
+    a whole one."""
     stats: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

@@ -97,12 +97,12 @@ def decline(swap_id: RowId, who: CurrentUser, session: SessionDep,
 
 
 @router.post("/swaps/{swap_id}/approve")
-def approve(swap_id: RowId, request: Request, user_id: TokenUserId,
-            body: CommentIn | None = None) -> dict[str, Any]:
+async def approve(swap_id: RowId, request: Request, user_id: TokenUserId,
+                  body: CommentIn | None = None) -> dict[str, Any]:
     """Apply the swap in a new published version; 409 with the reasons when it is blocked
     or when a concurrent change made it no longer fit."""
-    return approval.approve(request.app.state.sessions, user_id, swap_id,
-                            body.comment if body else "")
+    return await request.app.state.approvals.approve(
+        approval.Approval(user_id, swap_id, body.comment if body else ""))
 
 
 @router.post("/swaps/{swap_id}/reject")

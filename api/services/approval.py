@@ -1,43 +1,52 @@
-"""Approving a swap: one transaction checks it on the published version and applies it.
+"""Approving swaps: one transaction checks each on the published version and applies it.
 
 Approvals of one server process queue on `api.db.write_gate` (and on SQLite the server
-processes also queue on its lock file), so one approval at a time per process holds the
+processes also queue on its lock file), so one transaction at a time per process holds the
 database locks: on SQLite from the start of the transaction, on PostgreSQL from the row
-locks on (the user and the leave are read before). The transaction locks before it reads
+locks on (the users and the leave are read before). The transaction locks before it reads
 what it changes: on SQLite the database's write lock (`BEGIN IMMEDIATE`), on PostgreSQL the
-swap row and its series row in one `SELECT ... FOR UPDATE`. So the check runs on the very
-version it replaces, nothing moves the published pointer in between, and a second approval
-of the same swap, or of one that conflicts with it, waits, then sees the new state and gets
+swap row and its series row in one `SELECT ... FOR UPDATE`. So each check runs on the very
+version it replaces, nothing else moves the published pointer in between, and a second
+approval of the same swap, or of one that conflicts with it, sees the new state and gets
 409 with the reasons. The compare-and-set on `published_roster_id` stays as the guard of
 last resort.
 
-Per approval: the user (one query), the two agents' leave (one query), the swap with its
-series (one query); the check on the two agents' shifts and on the headcount of the
-intervals their shifts touch, from the version cached in memory; then the new version (its
-JSON joined from cached shift texts, its change recorded), the published pointer, the old
-version's status and the swap (one statement on PostgreSQL), and the audit row.
+One transaction may decide several approvals in turn (`approve_batch`, fed by
+`api.services.approval_queue`): each is checked on the version the previous one published,
+and the lot shares one lock and one commit.
+
+Per transaction: each user (one query), the parties' leave (one query), the swaps with
+their series (one query, locking them); per approval the check on the two agents' shifts and
+on the headcount of the intervals their shifts touch, from the version held in memory; then
+the new version (its
+change, and in every `versions.SNAPSHOT_EVERY`-th its JSON too, joined from cached shift
+texts), the published pointer, the old version's status and the swap (one statement on
+PostgreSQL); the audit rows of the batch in one statement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, insert, select, update
+from sqlalchemy import BindParameter, Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.clock import utc_now
 from api.db import write_gate
 from api.deps import Principal, principal_in
-from api.errors import Conflict, Forbidden, NotFound
+from api.errors import ApiError, Conflict, Forbidden, NotFound
 from api.models import LeaveRow, RosterRow, SeriesRow, SwapRow
 from api.services import rosters as store
 from api.services import versions
-from api.services.audit import insert_now
+from api.services.audit import entry, insert_many
 from api.services.swaps import (
     PENDING,
     Context,
+    Exchange,
     can_see,
     check,
     local_time,
@@ -47,27 +56,26 @@ from api.services.swaps import (
     swap_out_brief,
 )
 from api.services.teams import CURRENT_LEAVE, leave_of_row, team_with
-from roster.domain import Leave
 
 _SWAPS = cast(Table, SwapRow.__table__)
 _SERIES = cast(Table, SeriesRow.__table__)
 _ROSTERS = cast(Table, RosterRow.__table__)
 
 # Built once: each approval only binds values (no statement building or cache-key work).
-_LEAVE_OF_SWAP = CURRENT_LEAVE.where(
-    LeaveRow.team_id == select(_SWAPS.c.team_id).where(
-        _SWAPS.c.id == bindparam("swap_id")).scalar_subquery(),
-    LeaveRow.agent_id.in_(select(_SWAPS.c.requester_id).where(
-        _SWAPS.c.id == bindparam("swap_id")).union(select(_SWAPS.c.peer_id).where(
-            _SWAPS.c.id == bindparam("swap_id")))))
-_SWAP_AND_SERIES = (
+_IDS: BindParameter[list[int]] = bindparam("swap_ids", expanding=True)
+_LEAVE_OF_SWAPS = CURRENT_LEAVE.add_columns(LeaveRow.team_id).where(
+    LeaveRow.team_id.in_(select(_SWAPS.c.team_id).where(_SWAPS.c.id.in_(_IDS))),
+    LeaveRow.agent_id.in_(select(_SWAPS.c.requester_id).where(_SWAPS.c.id.in_(_IDS)).union(
+        select(_SWAPS.c.peer_id).where(_SWAPS.c.id.in_(_IDS)))))
+"""The current leave of every party to the swaps (with its team), in one round trip."""
+_SWAPS_AND_SERIES = (
     select(_SWAPS, _SERIES.c.published_roster_id.label("series_published_id"),
            _SERIES.c.last_version.label("series_last_version"),
            _SERIES.c.requirements_rev.label("series_requirements_rev"),
            _SERIES.c.period_start.label("series_period_start"))
     .join(_SERIES, _SERIES.c.id == _SWAPS.c.series_id)
-    .where(_SWAPS.c.id == bindparam("swap_id")).with_for_update())
-"""The swap and its series, both locked (PostgreSQL) in one round trip."""
+    .where(_SWAPS.c.id.in_(_IDS)).order_by(_SWAPS.c.id).with_for_update())
+"""The swaps and their series, all locked (PostgreSQL) in one round trip."""
 _NEW_VERSION = insert(_ROSTERS).values(
     series_id=bindparam("r_series_id"), team_id=bindparam("r_team_id"),
     version=bindparam("r_version"), status="published", source="swap",
@@ -110,12 +118,40 @@ def _write_all() -> Select[Any]:
 _WRITE_ALL = _write_all()
 
 
+@dataclass(frozen=True)
+class Approval:
+    """One approval to make: who (a user id, looked up in the transaction, or a principal),
+    which swap, the supervisor's comment, and whether the team's auto-approval makes it."""
+
+    who: Principal | int
+    swap_id: int
+    comment: str
+    auto: bool = False
+
+
+Outcome = dict[str, Any] | Exception
+"""The swap as `swap_out` shows it, or the error that answers the approval."""
+
+
+@dataclass
+class _Series:
+    """A locked series as this transaction leaves it (its published version moves with each
+    approval applied)."""
+
+    published_id: int | None
+    last_version: int
+    requirements_rev: int
+    period_start: date
+
+
 @dataclass
 class _Decision:
     swap: SwapRow
     roster_id: int = 0
     version: versions.Version | None = None
     refusal: Conflict | None = None
+    exchange: Exchange | None = None
+    series: _Series | None = None
 
 
 def approve(sessions: sessionmaker[Session], who: Principal | int, swap_id: int,
@@ -127,55 +163,126 @@ def approve(sessions: sessionmaker[Session], who: Principal | int, swap_id: int,
     Raises Conflict (409) with the reasons when a rule or a changed shift blocks it (the
     check is stored on the swap), Forbidden, NotFound or NotAuthenticated otherwise.
     """
+    outcome = approve_batch(sessions, [Approval(who, swap_id, comment, auto)])[0]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def approve_batch(sessions: sessionmaker[Session], batch: Sequence[Approval]) -> list[Outcome]:
+    """Decide the approvals in one transaction, in order, each on the version the ones
+    before it left published (group commit: one lock, one commit for the lot).
+
+    An approval refused or not allowed gets its error and changes nothing but its stored
+    check; the others go on. Anything unexpected rolls the whole transaction back and each
+    approval is then made in a transaction of its own, so one cannot spoil the others.
+    """
+    try:
+        return _in_one_transaction(sessions, batch)
+    except Exception as err:
+        if len(batch) == 1:
+            return [err]
+    return [approve_batch(sessions, [one])[0] for one in batch]
+
+
+def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approval]
+                        ) -> list[Outcome]:
     engine = sessions.kw["bind"]
     locks_at_begin = engine.dialect.name == "sqlite"  # BEGIN IMMEDIATE takes the lock
+    outcomes: list[Outcome | SwapRow] = []  # rows become `swap_out` once committed
+    made: dict[int, versions.Version] = {}
+    audit: list[dict[str, Any]] = []
     with ExitStack() as queued:
         if locks_at_begin:
             queued.enter_context(write_gate(engine))
         with sessions() as session:
             with session.begin():
-                if not isinstance(who, Principal):
-                    who = principal_in(session, who)
-                # the parties' leave, read before the row locks (leave is not what they guard)
-                leave = [leave_of_row(r) for r in session.connection().execute(
-                    _LEAVE_OF_SWAP, {"swap_id": swap_id})]
+                users: dict[int, Principal | ApiError] = {}
+                whos = [_user(session, one.who, users) for one in batch]
+                ids = sorted({one.swap_id for one in batch})
+                leave = session.connection().execute(_LEAVE_OF_SWAPS, {"swap_ids": ids}).all()
                 if not locks_at_begin:  # queue here: the reads above need no lock
                     queued.enter_context(write_gate(engine))
-                decision = _decide(session, who, swap_id, leave, comment, auto)
-            if decision.version is not None:
-                versions.remember(session, decision.roster_id, decision.version)
-    if decision.refusal is not None:
-        raise decision.refusal
-    return swap_out(decision.swap)
+                locked = _locked_swaps(session, ids)
+                for one, who in zip(batch, whos, strict=True):
+                    if isinstance(who, ApiError):
+                        outcomes.append(who)
+                        continue
+                    try:
+                        decision = _decide(session, who, one.swap_id, locked, leave, made)
+                    except ApiError as err:  # raised before any write of this approval
+                        outcomes.append(err)
+                        continue
+                    if decision.refusal is not None:
+                        outcomes.append(decision.refusal)
+                        continue
+                    audit.append(_apply(session, who, one, decision))
+                    made[decision.roster_id] = cast(versions.Version, decision.version)
+                    outcomes.append(decision.swap)
+                if audit:  # one statement for the batch's audit rows
+                    insert_many(session, audit)
+            for roster_id, version in made.items():  # committed: other requests may use them
+                versions.remember(session, roster_id, version)
+    return [swap_out(x) if isinstance(x, SwapRow) else x for x in outcomes]
 
 
-def _locked_swap(session: Session, who: Principal, swap_id: int) -> tuple[SwapRow, Any]:
-    found = session.connection().execute(_SWAP_AND_SERIES, {"swap_id": swap_id}).first()
-    if found is None:
+def _user(session: Session, who: Principal | int, users: dict[int, Principal | ApiError]
+          ) -> Principal | ApiError:
+    """The principal of a user id, read once per transaction (`users`)."""
+    if isinstance(who, Principal):
+        return who
+    if who not in users:
+        try:
+            users[who] = principal_in(session, who)
+        except ApiError as err:
+            users[who] = err
+    return users[who]
+
+
+def _locked_swaps(session: Session, ids: list[int]) -> dict[int, tuple[SwapRow, _Series]]:
+    """The swaps (as detached rows: writes go through UPDATE) with their series, locked;
+    swaps of one series share its `_Series`."""
+    series: dict[int, _Series] = {}
+    found = {}
+    for values in session.connection().execute(_SWAPS_AND_SERIES, {"swap_ids": ids}):
+        mapping = values._mapping
+        row = SwapRow(**{c.name: mapping[c.name] for c in _SWAPS.c})
+        if row.series_id not in series:
+            series[row.series_id] = _Series(values.series_published_id,
+                                            values.series_last_version,
+                                            values.series_requirements_rev or 0,
+                                            values.series_period_start)
+        found[row.id] = (row, series[row.series_id])
+    return found
+
+
+def _decide(session: Session, who: Principal, swap_id: int,
+            locked: dict[int, tuple[SwapRow, _Series]], leave: Sequence[Any],
+            made: dict[int, versions.Version]) -> _Decision:
+    """Check the swap on its series' published version (`made` holds the versions this
+    transaction wrote, `leave` the parties' leave rows); raise ApiError before writing
+    anything, or store a refusal's check and return it, or return the new version to apply."""
+    db = session.connection()
+    if swap_id not in locked:
         raise NotFound(f"no swap request {swap_id}", field="swap_id")
-    values = found._mapping
-    row = SwapRow(**{c.name: values[c.name] for c in _SWAPS.c})  # writes go through UPDATE
+    row, series = locked[swap_id]
     if not can_see(who, row):
         raise Forbidden(f"user {who.username!r} may not see swap {swap_id}", field="swap_id")
     who.require_supervisor(row.team_id)
-    return row, found
-
-
-def _decide(session: Session, who: Principal, swap_id: int, leave: list[Leave], comment: str,
-            auto: bool) -> _Decision:
-    db = session.connection()
-    row, series = _locked_swap(session, who, swap_id)
     now = local_time(session, row.team_id)
     if row.status in PENDING and now >= row.expires_at:
         raise Conflict(f"swap {swap_id} expired at {row.expires_at}", field="status")
     require_status(row, "pending_supervisor")
-    if series.series_published_id is None:
+    if series.published_id is None:
         raise Conflict("the swap's period no longer has a published roster", field="swap_id")
-    checked_id = series.series_published_id
-    ctx = Context(team_with(session, row.team_id, {row.requester_id, row.peer_id}, leave),
-                  row.series_id, series.series_period_start, checked_id,
-                  versions.version_of(session, checked_id),
-                  store.needs_for(session, row.series_id, series.series_requirements_rev or 0))
+    checked_id = series.published_id
+    parties = {row.requester_id, row.peer_id}
+    base = made.get(checked_id) or versions.version_of(session, checked_id)
+    ctx = Context(team_with(session, row.team_id, parties,
+                            [leave_of_row(x) for x in leave
+                             if x.team_id == row.team_id and x.agent_id in parties]),
+                  row.series_id, series.period_start, checked_id, base,
+                  store.needs_for(session, row.series_id, series.requirements_rev))
     result, exchange = check(ctx, row.requester_id, row.requester_date, row.peer_id,
                              row.peer_date, (row.requester_shift, row.peer_shift), now,
                              "approval")
@@ -185,18 +292,33 @@ def _decide(session: Session, who: Principal, swap_id: int, leave: list[Leave], 
         return _Decision(row, refusal=Conflict(
             f"swap {swap_id} cannot be approved: " + "; ".join(reasons), field="swap_id",
             reasons=reasons, check=result))
-    number = series.series_last_version + 1
-    version = ctx.version.changed(*exchange, number)
+    number = series.last_version + 1
+    row.last_check = result
+    return _Decision(row, checked_id, ctx.version.changed(*exchange, number),
+                     exchange=exchange, series=series)
+
+
+def _apply(session: Session, who: Principal, one: Approval, decision: _Decision
+           ) -> dict[str, Any]:
+    """Write the new version, move the published pointer, supersede the checked version and
+    mark the swap approved; `decision.roster_id` becomes the new version's. Returns the
+    audit row to insert (before the commit)."""
+    db = session.connection()
+    row, checked_id = decision.swap, decision.roster_id
+    version = cast(versions.Version, decision.version)
+    number = version.number
+    exchange = cast(Exchange, decision.exchange)
     before = swap_out_brief(row)
-    row.status, row.decided_by, row.comment = "approved", who.id, comment
-    row.last_check, row.updated_at = result, utc_now()
+    row.status, row.decided_by, row.comment = "approved", who.id, one.comment
+    row.updated_at = utc_now()
     params = {
         "r_series_id": row.series_id, "r_team_id": row.team_id, "r_version": number,
-        "r_based_on_id": checked_id, "r_data": version.to_json(),
+        "r_based_on_id": checked_id,
+        "r_data": version.to_json() if versions.stores_whole(number) else None,
         "r_change": versions.change_record(*exchange), "r_created_by": who.id,
         "r_created_at": row.updated_at, "b_series": row.series_id,
-        "checked_id": checked_id, "number": number, "swap_id": swap_id, "b_by": who.id,
-        "b_comment": comment, "b_check": result, "b_at": row.updated_at}
+        "checked_id": checked_id, "number": number, "swap_id": one.swap_id, "b_by": who.id,
+        "b_comment": one.comment, "b_check": row.last_check, "b_at": row.updated_at}
     if db.dialect.name == "postgresql":  # every write in one round trip
         new_id, moved = db.execute(_WRITE_ALL, params).one()
     else:
@@ -205,11 +327,13 @@ def _decide(session: Session, who: Principal, swap_id: int, leave: list[Leave], 
         db.execute(_SUPERSEDE, params)
         db.execute(_APPROVED, {**params, "new_id": new_id})
     if moved != 1:  # cannot happen while the series is locked; never apply blindly
-        raise Conflict(f"the published roster of swap {swap_id} changed during the check; "
-                       "try again", field="swap_id")
+        raise Conflict(f"the published roster of swap {one.swap_id} changed during the "
+                       "check; try again", field="swap_id")
     row.applied_roster_id = new_id
-    insert_now(session, who, "swap.auto_approve" if auto else "swap.approve", "swap", swap_id,
-               row.team_id, {**before, "published_roster_id": checked_id},
-               {**swap_out_brief(row), "published_roster_id": new_id, "version": number,
-                "comment": comment})
-    return _Decision(row, new_id, version)
+    decision.roster_id = new_id
+    series = cast(_Series, decision.series)
+    series.published_id, series.last_version = new_id, number
+    return entry(who, "swap.auto_approve" if one.auto else "swap.approve", "swap",
+                 one.swap_id, row.team_id, {**before, "published_roster_id": checked_id},
+                 {**swap_out_brief(row), "published_roster_id": new_id, "version": number,
+                  "comment": one.comment})

@@ -30,9 +30,7 @@ def record(session: Session, who: Principal | None, action: str, entity: str,
     session.add(AuditRow(**entry(who, action, entity, entity_id, team_id, before, after)))
 
 
-def insert_now(session: Session, who: Principal | None, action: str, entity: str,
-               entity_id: object, team_id: str | None, before: dict[str, Any] | None,
-               after: dict[str, Any] | None) -> None:
-    """`record` as one INSERT executed at once (for paths that write without the ORM)."""
-    values = entry(who, action, entity, entity_id, team_id, before, after)
-    session.connection().execute(_INSERT, {**values, "at": utc_now()})
+def insert_many(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Audit rows made by `entry`, inserted at once, stamped now (one statement)."""
+    at = utc_now()
+    session.connection().execute(_INSERT, [{**values, "at": at} for values in entries])

@@ -13,11 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-import pandas as pd
-
 from roster.domain import PlanningPeriod, Roster, Shift, TeamSettings
 from roster.results.coverage import worked_intervals
-from roster.results.service import project_service, staffing_evaluate
+from roster.results.service import agents_on_queue, staffing_evaluate
 
 
 def headcount(shifts: Iterable[Shift], period: PlanningPeriod) -> Counter[tuple[int, str]]:
@@ -27,10 +25,29 @@ def headcount(shifts: Iterable[Shift], period: PlanningPeriod) -> Counter[tuple[
     total = period.days * period.intervals_per_day
     counts: Counter[tuple[int, str]] = Counter()
     for shift in shifts:
-        for index, queue in worked_intervals(shift, origin, step):
+        for index, queue in _worked(shift, origin, step):
             if 0 <= index < total:
                 counts[index, queue] += 1
     return counts
+
+
+_WORKED: dict[tuple[int, datetime, timedelta],
+              tuple[Shift, tuple[tuple[int, str], ...]]] = {}
+
+
+def _worked(shift: Shift, origin: datetime, step: timedelta) -> tuple[tuple[int, str], ...]:
+    """`worked_intervals` of a shift, remembered while the same shift object comes back (a
+    roster version hands its shift objects on to the next, and a swap check counts the
+    shifts it moves again when the next version is built)."""
+    key = (id(shift), origin, step)
+    found = _WORKED.get(key)
+    if found is not None and found[0] is shift:  # the value keeps the shift (and its id) alive
+        return found[1]
+    intervals = tuple(worked_intervals(shift, origin, step))
+    if len(_WORKED) > 50_000:
+        _WORKED.clear()
+    _WORKED[key] = (shift, intervals)
+    return intervals
 
 
 Needs = tuple[dict[tuple[str, str], dict[str, Any]], str | None]
@@ -116,21 +133,19 @@ def _project(rows: list[dict[str, Any]], settings: TeamSettings, interval: int,
     described: dict[str, str] = {}  # each queue's parameters, as part of the memo key
     for row in rows:
         queue = settings.queues.get(row["queue"])
-        if row["volume"] is None or queue is None:
+        if row["volume"] is None or queue is None or not math.isfinite(float(row["volume"])):
             continue
         if queue.name not in described:
             described[queue.name] = queue.model_dump_json()
         for which in ("before", "after"):
             key = (described[queue.name], interval, after_shrinkage, float(row["volume"]),
                    int(row[f"agents_{which}"]))
-            if key not in _PROJECTED:
-                frame = pd.DataFrame([{"queue": row["queue"], "volume": key[3],
-                                       "scheduled": key[4]}])
-                value = project_service(frame, {row["queue"]: queue}, interval,
-                                        after_shrinkage, evaluate=evaluate)
+            if key not in _PROJECTED:  # what `project_service` computes, for one row
+                agents = agents_on_queue(key[4], queue, after_shrinkage)
+                projection = evaluate(queue, key[3], interval, agents, promo=False)
                 if len(_PROJECTED) > 100_000:
                     _PROJECTED.clear()
-                _PROJECTED[key] = _number(value["projected_service_level"].iloc[0])
+                _PROJECTED[key] = _number(projection.service_level)
             row[f"service_level_{which}"] = _PROJECTED[key]
 
 

@@ -36,8 +36,10 @@ def clear_cache() -> None:
 def roster_of(row: RosterRow) -> Roster:
     """The domain roster of a stored version (versions never change, so they are cached)."""
     session = object_session(row)
-    if session is None:
+    if session is None and row.data is not None:
         return Roster.model_validate_json(row.data)
+    if session is None:
+        raise RuntimeError(f"roster {row.id} is stored as a change only: read it in a session")
     return versions.of_row(row, session).roster
 
 

@@ -160,7 +160,7 @@ def check(ctx: Context, requester_id: str, requester_date: date, peer_id: str,
     if theirs is not None:
         added.append(handed_over(theirs, ctx.team.agent(requester_id)))
     parties = {requester_id, peer_id}
-    before = version.shifts_of(parties)
+    before = version.shifts_of(sorted(parties))
     after = [s for s in before if s is not mine and s is not theirs] + added
     found = []
     for agent in sorted(parties):

@@ -4,7 +4,9 @@ A `Version` holds the domain roster with its shifts keyed by (agent, day), the h
 interval and queue, and the JSON text of each shift. A swap changes two shifts, so the next
 version is built from its base in a few operations (`Version.changed`) instead of parsing and
 counting 300 shifts again; the stored row records that change (`RosterRow.change`), so a
-process that did not make the version carries its own copy forward the same way.
+process that did not make the version carries its own copy forward the same way. Such a
+version stores its whole roster (`RosterRow.data`) only every `SNAPSHOT_EVERY` versions:
+`version_of` rebuilds the others from the nearest whole one and the changes after it.
 
 Versions never change after they are written, so the cache is keyed by database and roster
 id. Only committed versions enter it (a rolled-back id may be used again).
@@ -16,7 +18,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from threading import Lock
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,6 +36,9 @@ _LOCK = Lock()
 _SIZE = 64
 _CHAIN = 16
 """How many recorded changes a process follows from a version it holds before parsing."""
+SNAPSHOT_EVERY = 16
+"""A version made by a change stores its whole roster when its number is a multiple of
+this (else its change only): at most this many changes from a stored whole roster."""
 
 
 def key_of(shift: Shift) -> ShiftKey:
@@ -45,11 +50,13 @@ class Version:
 
     def __init__(self, roster: Roster, shifts: dict[ShiftKey, Shift] | None = None,
                  parts: dict[ShiftKey, str] | None = None,
-                 counts: Counter[tuple[int, str]] | None = None):
+                 counts: Counter[tuple[int, str]] | None = None,
+                 by_agent: dict[str, list[ShiftKey]] | None = None):
         self.roster = roster
         self.shifts = shifts if shifts is not None else {key_of(s): s for s in roster.shifts}
         self._parts = parts
         self._counts = counts
+        self._by_agent = by_agent
 
     @property
     def number(self) -> int:
@@ -59,9 +66,20 @@ class Version:
         return self.shifts.get((agent_id, day))
 
     def shifts_of(self, agent_ids: Iterable[str]) -> list[Shift]:
-        """The shifts of these agents, in roster order."""
-        wanted = set(agent_ids)
-        return [s for (agent, _), s in self.shifts.items() if agent in wanted]
+        """The shifts of these agents, agent by agent (in the order given), each agent's in
+        roster order."""
+        index = self._agent_index()
+        return [self.shifts[key] for agent in dict.fromkeys(agent_ids)
+                for key in index.get(agent, ())]
+
+    def _agent_index(self) -> dict[str, list[ShiftKey]]:
+        """Each agent's shift keys in roster order."""
+        if self._by_agent is None:
+            index: dict[str, list[ShiftKey]] = {}
+            for key in self.shifts:
+                index.setdefault(key[0], []).append(key)
+            self._by_agent = index
+        return self._by_agent
 
     @property
     def counts(self) -> Counter[tuple[int, str]]:
@@ -103,9 +121,18 @@ class Version:
             counts = self._counts.copy()
             counts.subtract(headcount([self.shifts[k] for k in removed], period))
             counts.update(headcount(added, period))
+        by_agent = None
+        if self._by_agent is not None:
+            by_agent = dict(self._by_agent)
+            gone = set(removed)
+            for agent in {key[0] for key in removed} | {s.agent_id for s in added}:
+                by_agent[agent] = [k for k in by_agent.get(agent, ()) if k not in gone]
+            for shift in added:
+                if key_of(shift) not in by_agent[shift.agent_id]:  # as the dict keeps it
+                    by_agent[shift.agent_id].append(key_of(shift))
         roster = self.roster.model_copy(update={"version": number,
                                                 "shifts": list(shifts.values())})
-        return Version(roster, shifts, parts, counts)
+        return Version(roster, shifts, parts, counts, by_agent)
 
 
 def change_record(removed: Sequence[ShiftKey], added: Sequence[Shift]) -> dict[str, Any]:
@@ -147,20 +174,27 @@ def clear() -> None:
 
 
 def version_of(session: Session, roster_id: int) -> Version:
-    """The version with this id: from memory, carried forward from a version in memory
-    along recorded changes, or parsed from its stored JSON."""
+    """The version with this id: from memory, carried forward along recorded changes from a
+    version in memory (up to `_CHAIN` of them), or from the nearest version whose whole
+    roster is stored (parsed from its JSON)."""
     found = cached(session, roster_id)
     if found is not None:
         return found
-    steps: list[tuple[int, int, dict[str, Any]]] = []
+    steps: list[tuple[int, int, dict[str, Any]]] = []  # from this version back
+    nearest: tuple[int, int] | None = None  # (steps after it, id) of the closest whole one
     current = roster_id
     base: Version | None = None
-    for _ in range(_CHAIN):
+    while True:
         row = session.execute(select(RosterRow.based_on_id, RosterRow.change,
-                                     RosterRow.version).where(RosterRow.id == current)).first()
+                                     RosterRow.version, RosterRow.data.is_not(None))
+                              .where(RosterRow.id == current)).first()
         if row is None:
             raise NotFound(f"no roster {current}", field="roster_id")
+        if row[3] and nearest is None:
+            nearest = (len(steps), current)
         if row.change is None or row.based_on_id is None:
+            break
+        if nearest is not None and len(steps) >= _CHAIN:
             break
         steps.append((current, row.version, row.change))
         base = cached(session, row.based_on_id)
@@ -168,22 +202,32 @@ def version_of(session: Session, roster_id: int) -> Version:
             break
         current = row.based_on_id
     if base is None:
-        data = session.scalar(select(RosterRow.data).where(RosterRow.id == roster_id))
-        if data is None:
-            raise NotFound(f"no roster {roster_id}", field="roster_id")
-        found = Version(Roster.model_validate_json(data))
-        remember(session, roster_id, found)
-        return found
+        if nearest is None:
+            raise NotFound(f"roster {roster_id} cannot be rebuilt: no stored roster before it",
+                           field="roster_id")
+        after, whole_id = nearest
+        data = session.scalar(select(RosterRow.data).where(RosterRow.id == whole_id))
+        base = Version(Roster.model_validate_json(cast(str, data)))
+        remember(session, whole_id, base)
+        steps = steps[:after]
     for step_id, number, record in reversed(steps):
         base = apply_record(base, record, number)
         remember(session, step_id, base)
     return base
 
 
+def stores_whole(number: int) -> bool:
+    """Whether a version made by a change stores its whole roster too (every
+    `SNAPSHOT_EVERY`-th), besides the change."""
+    return number % SNAPSHOT_EVERY == 0
+
+
 def of_row(row: RosterRow, session: Session) -> Version:
     """The version of a loaded row (its JSON is parsed only when nothing is in memory)."""
     found = cached(session, row.id)
     if found is None:
+        if row.data is None:
+            return version_of(session, row.id)
         found = Version(Roster.model_validate_json(row.data))
         remember(session, row.id, found)
     return found
