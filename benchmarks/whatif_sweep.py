@@ -106,7 +106,8 @@ def main() -> None:
                       else r.kpis.solver.objective for r in results}
         known = [v for v in objectives.values() if v is not None]
         numbers[backend] = {
-            "wall_seconds": round(wall, 1), "mean_seconds": round(table["seconds"].mean(), 1),
+            "wall_seconds": round(wall, 1),
+            "mean_seconds": round(float(table["seconds"].mean()), 1),
             "cpu_seconds": round(cpu, 1), "idle_estimate_seconds": round(cpu / args.workers, 1),
             "reproducible": sum(r.reproducible for r in results),
             "with_roster": sum(r.roster is not None for r in results),
