@@ -9,9 +9,10 @@ then runs all variants from scratch (no cache) with `--workers` processes / Ray 
 one solver thread each. Printed: wall time per backend, mean seconds per variant, the CPU
 seconds the runs used (a load-independent measure: on a shared machine the wall time mostly
 shows the other jobs; CPU / workers is what the sweep takes on idle cores), how many runs
-stayed reproducible, the ratio process / Ray, and whether both backends gave the same KPIs
-(they must: the search is deterministic). Ray's wall time includes starting the local
-cluster.
+stayed reproducible, the mean roster objective (lower is better: the answers' quality), the
+ratio process / Ray, and whether both backends gave the same KPIs (they must: the search is
+deterministic). Ray's wall time includes starting the local cluster. `--json` also keeps
+each variant's objective.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import os
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from roster.scenarios import (
     AddAgents,
@@ -87,7 +89,7 @@ def main() -> None:
     print(f"base week: {base_result.status} in {base_seconds:.1f} s, "
           f"{base_result.cpu_seconds:.1f} CPU s (load {load:.1f})", flush=True)
     todo = variants(base, args.variants)
-    numbers: dict[str, dict[str, float]] = {}
+    numbers: dict[str, dict[str, Any]] = {}
     kpis: dict[str, list[str]] = {}
     for backend in args.backends:
         if backend == "ray" and importlib.util.find_spec("ray") is None:
@@ -100,13 +102,19 @@ def main() -> None:
         wall = time.perf_counter() - started
         table = comparison_table(results)
         cpu = sum(r.cpu_seconds for r in results)
+        objectives = {r.name: None if r.kpis is None or r.kpis.solver is None
+                      else r.kpis.solver.objective for r in results}
+        known = [v for v in objectives.values() if v is not None]
         numbers[backend] = {
-            "wall_seconds": round(wall, 1), "mean_seconds": round(table["seconds"].mean(), 1),
+            "wall_seconds": round(wall, 1),
+            "mean_seconds": round(float(table["seconds"].mean()), 1),
             "cpu_seconds": round(cpu, 1), "idle_estimate_seconds": round(cpu / args.workers, 1),
             "reproducible": sum(r.reproducible for r in results),
             "with_roster": sum(r.roster is not None for r in results),
+            "mean_objective": round(sum(known) / max(1, len(known)), 2),
             "load_before": round(load, 1), "load_after": round(os.getloadavg()[0], 1)}
         kpis[backend] = [_kpis(r) for r in results]
+        numbers[f"{backend}_objectives"] = objectives
         print(f"{backend}: {args.variants} variants in {wall:.1f} s "
               f"({numbers[backend]})", flush=True)
     if "process" in numbers and "ray" in numbers:

@@ -306,7 +306,7 @@ def fairness_weekends(ctx: Context) -> list[Term]:
 
 def fairness_late_shifts(ctx: Context) -> list[Term]:
     """Spread of late shifts within each contract (agents working in the period who may)."""
-    late = {name for name, t in ctx.team.settings.templates.items() if t.is_late()}
+    late = sorted(name for name, t in ctx.team.settings.templates.items() if t.is_late())
     counts, eligible = {}, set()
     for a in ctx.agent_indices():
         agent = ctx.team.agents[a]

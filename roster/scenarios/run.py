@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,7 +36,10 @@ from roster.scenarios.changes import (
 )
 from roster.scenarios.search import SearchBudget, reproducible_search
 
-CACHE_VERSION = "whatif-2"
+if TYPE_CHECKING:
+    from forecasting.model import EventProfileForecaster
+
+CACHE_VERSION = "whatif-3"
 """Bump when a change to the chain makes cached results stale."""
 BASE_FILES = ["settings.toml", "agents.csv", "leave.csv", "preferences.csv", "history.csv",
               "events.csv"]
@@ -100,6 +104,11 @@ def default_cache_dir() -> Path | None:
     return Path(folder) if folder else None
 
 
+def _stamp(folder: Path) -> tuple[float, ...]:
+    return tuple((folder / name).stat().st_mtime if (folder / name).is_file() else 0.0
+                 for name in BASE_FILES)
+
+
 @functools.lru_cache(maxsize=8)
 def _load(folder: str, stamp: tuple[float, ...]) -> Scenario:
     return load_scenario(Path(folder))
@@ -107,9 +116,30 @@ def _load(folder: str, stamp: tuple[float, ...]) -> Scenario:
 
 def load_base(folder: Path) -> Scenario:
     """The base scenario, loaded once per process while its files are unchanged."""
-    stamp = tuple((folder / name).stat().st_mtime if (folder / name).is_file() else 0.0
-                  for name in BASE_FILES)
-    return _load(str(folder.resolve()), stamp)
+    return _load(str(folder.resolve()), _stamp(folder))
+
+
+@functools.lru_cache(maxsize=8)
+def _fit(folder: str, stamp: tuple[float, ...], fit_until: datetime | None
+         ) -> EventProfileForecaster:
+    from forecasting.model import EventProfileForecaster
+
+    scenario = _load(folder, stamp)
+    history = scenario.history
+    assert history is not None
+    if fit_until is not None:
+        history = history[history["timestamp"] < pd.Timestamp(fit_until)]
+        if history.empty:
+            raise InputError(f"fit_until: expected history before {fit_until}, got none")
+    return EventProfileForecaster().fit(history, scenario.events)
+
+
+def fitted_forecaster(whatif: WhatIf) -> EventProfileForecaster:
+    """The forecaster fitted on the base's history (before `fit_until`): no change alters
+    its inputs, so it is fitted once per process while the base files are unchanged."""
+    if load_base(whatif.base).history is None:
+        raise InputError(f"{whatif.base}: expected a history.csv to forecast from, got none")
+    return _fit(str(whatif.base.resolve()), _stamp(whatif.base), whatif.fit_until)
 
 
 def inputs_key(whatif: WhatIf, hint: Roster | None = None) -> str:
@@ -139,18 +169,9 @@ def check_whatif(whatif: WhatIf) -> None:
 
 
 def whatif_forecast(scenario: Scenario, whatif: WhatIf, period: PlanningPeriod) -> pd.DataFrame:
-    """The period's forecast with the uplift changes applied (one forecaster fit)."""
-    from forecasting.model import EventProfileForecaster
-
-    if scenario.history is None:
-        raise InputError(f"{whatif.base}: expected a history.csv to forecast from, got none")
+    """The period's forecast with the uplift changes applied (see `fitted_forecaster`)."""
+    model = fitted_forecaster(whatif)
     check_event_kinds(whatif.changes, scenario.events)
-    history = scenario.history
-    if whatif.fit_until is not None:
-        history = history[history["timestamp"] < pd.Timestamp(whatif.fit_until)]
-        if history.empty:
-            raise InputError(f"fit_until: expected history before {whatif.fit_until}, got none")
-    model = EventProfileForecaster().fit(history, scenario.events)
     start, hours = pd.Timestamp(period.start), period.days * 24
     forecast = model.predict(start, hours, scenario.events)
     without = {}

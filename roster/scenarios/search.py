@@ -8,7 +8,11 @@ worker with a fixed seed:
    one by one against the demand left by the engine's greedy builder (no deadline, so it
    is deterministic), and agents it cannot place by a small CP-SAT model each;
 2. a fixed number of large-neighbourhood steps (`roster.engine.lns` neighbourhoods drawn
-   from a seeded generator), each keeping the result when it is at least as good.
+   from a seeded generator), each keeping the result when it is at least as good. A step
+   fixes the other options through their domains and hints the whole incumbent (every model
+   variable, auxiliaries included), so CP-SAT starts from a complete feasible solution and
+   spends its deterministic time improving it; presolve probing is off (on the mostly fixed
+   model it costs more CPU than the deterministic time it is charged).
 
 A wall-clock cap (`time_limit`) guards against runaway solves; a run that hits it is marked
 `reproducible=False` in its notes.
@@ -101,8 +105,18 @@ def _agent_options(problem: RosterProblem, a: int, chosen: list[Option], budget:
     return None
 
 
-def _fixed_objective(built: BuiltModel, values: np.ndarray, state: _State) -> int | None:
-    """The objective of a complete assignment, or None when it breaks a hard rule."""
+@dataclass
+class Incumbent:
+    """A complete roster: 0/1 per option, its objective (solver units) and the value of every
+    model variable (the options and the auxiliaries they imply), to hint the next step."""
+
+    values: np.ndarray
+    objective: int
+    solution: np.ndarray
+
+
+def _fixed(built: BuiltModel, values: np.ndarray, state: _State) -> Incumbent | None:
+    """The complete assignment `values` as an incumbent, or None when it breaks a hard rule."""
     model = built.model.clone()
     lits = [lit.index for lit in built.context.lits]
     model.proto.clear_solution_hint()
@@ -112,7 +126,8 @@ def _fixed_objective(built: BuiltModel, values: np.ndarray, state: _State) -> in
     code = solver.solve(model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return round(solver.objective_value)
+    return Incumbent(values, round(solver.objective_value),
+                     np.asarray(solver.response_proto.solution, dtype=np.int64))
 
 
 def _replan(built: BuiltModel, values: np.ndarray, hinted: dict[int, int],
@@ -125,8 +140,8 @@ def _replan(built: BuiltModel, values: np.ndarray, hinted: dict[int, int],
 
 
 def first_values(problem: RosterProblem, built: BuiltModel, budget: SearchBudget,
-                 state: _State, hint: Roster | None = None) -> tuple[np.ndarray, int] | None:
-    """A complete first roster as option values, and its objective; None if none found."""
+                 state: _State, hint: Roster | None = None) -> Incumbent | None:
+    """A complete first roster; None if none found."""
     ctx = built.context
     agents = ctx.agent_indices()
     values = np.zeros(len(ctx.lits), dtype=np.int8)
@@ -154,9 +169,9 @@ def first_values(problem: RosterProblem, built: BuiltModel, budget: SearchBudget
             for option in picked or []:
                 values[lookup[option]] = 1
             chosen += picked or []
-        objective = _fixed_objective(built, values, state)
-        if objective is not None:
-            return values, objective
+        first = _fixed(built, values, state)
+        if first is not None:
+            return first
         if attempt == 0 and len(replan) < len(agents):
             values[:] = 0  # the kept hint clashed with the change: roster everyone afresh
             replan = list(agents)
@@ -165,26 +180,30 @@ def first_values(problem: RosterProblem, built: BuiltModel, budget: SearchBudget
     return None
 
 
-def _step(lns: Lns, values: np.ndarray, free: np.ndarray, seconds: float, seed: int,
-          state: _State) -> tuple[np.ndarray, int] | None:
-    """Re-optimise the freed options with the rest fixed; the solution if any."""
+def _step(lns: Lns, incumbent: Incumbent, free: np.ndarray, seconds: float, seed: int,
+          state: _State) -> Incumbent | None:
+    """Re-optimise the freed options with the rest fixed, from the incumbent; the solution
+    if any."""
     fixed = ~free
-    on = lns.index[fixed & (values == 1)]
-    off = -lns.index[fixed & (values == 0)] - 1
     sub = lns.built.model.clone()
     proto = sub.proto
-    proto.constraints.add().bool_and.literals.extend(np.concatenate([on, off]).tolist())
+    variables = proto.variables
+    for i, v in zip(lns.index[fixed].tolist(), incumbent.values[fixed].tolist(), strict=True):
+        domain = variables[i].domain
+        domain[0] = domain[1] = v
     proto.clear_solution_hint()
-    proto.solution_hint.vars.extend(lns.index[free].tolist())
-    proto.solution_hint.values.extend(values[free].astype(np.int64).tolist())
+    proto.solution_hint.vars.extend(range(len(incumbent.solution)))
+    proto.solution_hint.values.extend(incumbent.solution.tolist())
     solver = _solver(seconds, seed, state)
     solver.parameters.linearization_level = 2
+    solver.parameters.cp_model_probing_level = 0
     code = solver.solve(sub)
     _check_cap(solver, seconds, state)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     solution = np.asarray(solver.response_proto.solution, dtype=np.int64)
-    return solution[lns.index].astype(np.int8), round(solver.objective_value)
+    return Incumbent(solution[lns.index].astype(np.int8), round(solver.objective_value),
+                     solution)
 
 
 def reproducible_search(problem: RosterProblem, budget: SearchBudget | None = None,
@@ -208,25 +227,25 @@ def reproducible_search(problem: RosterProblem, budget: SearchBudget | None = No
     if first is None:
         return SolveResult(None, "UNKNOWN", None, None, time.perf_counter() - started, None,
                            progress=state.progress), not state.capped
-    values, objective = first
-    record(objective)
+    best = first
+    record(best.objective)
     first_seconds = time.perf_counter() - started
     lns = Lns(built, seed=budget.seed)
     rng = random.Random(budget.seed)
     for _ in range(budget.steps):
         kind = KINDS[rng.randrange(len(KINDS))]
         free = lns.neighbourhood(kind, rng)
-        found = _step(lns, values, free, budget.step_time, rng.randrange(1 << 30), state)
-        if found is not None and found[1] <= objective:
-            improved = found[1] < objective
-            values, objective = found
+        found = _step(lns, best, free, budget.step_time, rng.randrange(1 << 30), state)
+        if found is not None and found.objective <= best.objective:
+            improved = found.objective < best.objective
+            best = found
             if improved:
-                record(objective)
+                record(best.objective)
         if state.capped:
             break
-    roster = extract_roster(built, _Values(built, values))  # type: ignore[arg-type]
-    penalties = _penalties(built, values)
-    result = SolveResult(roster, "FEASIBLE", objective / SCALE, None,
+    roster = extract_roster(built, _Values(built, best.values))  # type: ignore[arg-type]
+    penalties = _penalties(built, best.values)
+    result = SolveResult(roster, "FEASIBLE", best.objective / SCALE, None,
                          time.perf_counter() - started, first_seconds, penalties=penalties,
                          progress=state.progress, variables=len(built.model.proto.variables),
                          constraints=len(built.model.proto.constraints))

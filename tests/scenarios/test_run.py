@@ -10,9 +10,13 @@ import pytest
 
 from forecasting.validation import InputError
 from roster.scenarios import (
+    AddAgents,
     Budget,
+    ChangeHandling,
+    ChangeRule,
     ChangeTarget,
     RemoveAgents,
+    ScaleUplift,
     WhatIf,
     comparison_table,
     frontier,
@@ -98,14 +102,32 @@ def test_sweep_rejects_duplicate_names_and_unknown_backends(base: WhatIf) -> Non
         sweep([base], backend="spark", progress=False)  # type: ignore[arg-type]
 
 
+def _every_change(base: WhatIf) -> list[WhatIf]:
+    """The base and one variant per change type."""
+    changes = [ScaleUplift(event_kind="major_promo", factor=2.0),
+               ChangeTarget(queue="presale", service_level=0.9),
+               ChangeHandling(queue="aftersale", aht_seconds=500),
+               AddAgents(count=2, contract="temporary", skills={"aftersale": 2}),
+               RemoveAgents(count=1, contract="part_time"),
+               ChangeRule(rule="preference_day_off", weight=20.0),
+               ChangeHandling(queue="presale", concurrency=2.5)]
+    return [base, *(base.with_changes(f"v{i}-{c.kind}", c) for i, c in enumerate(changes))]
+
+
 @pytest.mark.skipif(importlib.util.find_spec("ray") is None,
                     reason="ray is not installed (optional extra: pip install 'roster[ray]')")
 @pytest.mark.slow
-def test_sweep_on_local_ray_matches_processes(base: WhatIf) -> None:
-    variants = [base, base.with_changes("sl90", ChangeTarget(queue="presale",
-                                                              service_level=0.9))]
-    on_ray = sweep(variants, backend="ray", max_workers=2, progress=False)
-    assert [_kpis(r) for r in on_ray] == [_kpis(run(v)) for v in variants]
+def test_every_change_type_gives_the_same_kpis_on_ray_processes_and_serially(
+        base: WhatIf, results: list) -> None:
+    variants = _every_change(base)
+    hint = results[0].roster
+    on_ray = sweep(variants, backend="ray", max_workers=2, hint=hint, progress=False)
+    pooled = sweep(variants, backend="process", max_workers=2, hint=hint, progress=False)
+    serial = [run(v, hint) for v in variants]
+    assert all(r.roster is not None and r.reproducible for r in serial)
+    assert [_kpis(r) for r in on_ray] == [_kpis(r) for r in serial]
+    assert [_kpis(r) for r in pooled] == [_kpis(r) for r in serial]
+    assert [r.roster.shifts for r in on_ray] == [r.roster.shifts for r in serial]
 
 
 def test_comparison_table_frontier_and_figures(results: list) -> None:
