@@ -33,7 +33,7 @@ from ortools.sat.python import cp_model
 
 from roster.domain import absent_days, prorated_minimum
 from roster.engine.model import BuiltModel, Context
-from roster.engine.rules_hard import weekend_groups
+from roster.engine.rules_hard import pinned_matches, weekend_groups
 from roster.engine.rules_soft import _interval_demands, _shift_demands, _unmet
 from roster.engine.weights import SCALE
 
@@ -380,32 +380,8 @@ def max_per_template(agg: Aggregate) -> None:
 
 def pinned(agg: Aggregate) -> None:
     """Each member holds the same pins (classes are keyed by them): n matching shifts."""
-    ctx = agg.ctx
-    index = {agent.id: a for a, agent in enumerate(ctx.team.agents)}
-    for shift in ctx.problem.pinned:
-        a = index.get(shift.agent_id)
-        if a not in agg.members:
-            continue
-        d = (shift.date - ctx.period.start).days
-        if not 0 <= d < ctx.days:
-            continue
-        start, end = ctx.minutes_from_origin(shift)
-        breaks = [ctx.minutes_from_origin(b)[0] for b in shift.breaks]  # type: ignore[arg-type]
-        matching = [i for i in agg.day(a, d) if _matches(ctx, i, start, end, breaks, shift)]
+    for a, matching in pinned_matches(agg.ctx, agg.members):
         agg.row(agg.size(a), agg.size(a), agg.counts(matching))
-
-
-def _matches(ctx: Context, i: int, start: int, end: int, breaks: list[int], shift) -> bool:
-    o = ctx.option(i)
-    if (o.start, o.end) != (start, end):
-        return False
-    if shift.template and o.template != shift.template:
-        return False
-    if shift.queue and o.queue != shift.queue:
-        return False
-    if breaks and o.break_start != breaks[0]:
-        return False
-    return not (not breaks and o.break_start is not None and shift.template)
 
 
 HARD = [pinned, minutes_per_week, minutes_per_period, days_per_week, max_weekends,

@@ -8,7 +8,7 @@ assumption so the conflict can be named.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 
 from roster.domain import Agent, absent_days, prorated_minimum
@@ -24,10 +24,10 @@ def one_shift_per_day(ctx: Context) -> None:
                 ctx.model.add_at_most_one(ctx.lits[i] for i in indices)
 
 
-def pinned(ctx: Context) -> None:
-    """Each pinned shift appears unchanged: exactly one matching option is chosen."""
+def pinned_matches(ctx: Context, agents: Iterable[int]) -> Iterator[tuple[int, list[int]]]:
+    """For each pinned shift of `agents` inside the period: the agent and its matching options."""
     index = {agent.id: a for a, agent in enumerate(ctx.team.agents)}
-    chosen = set(ctx.agent_indices())
+    chosen = set(agents)
     for shift in ctx.problem.pinned:
         a = index.get(shift.agent_id)
         if a is None or a not in chosen:
@@ -51,10 +51,17 @@ def pinned(ctx: Context) -> None:
             if not breaks and o.break_start is not None and shift.template:
                 continue
             matching.append(i)
+        yield a, matching
+
+
+def pinned(ctx: Context) -> None:
+    """Each pinned shift appears unchanged: exactly one matching option is chosen."""
+    for a, matching in pinned_matches(ctx, ctx.agent_indices()):
+        agent_id = ctx.team.agents[a].id
         if matching:
-            ctx.add(shift.agent_id, "pinned", sum(ctx.lits[i] for i in matching) == 1)
+            ctx.add(agent_id, "pinned", sum(ctx.lits[i] for i in matching) == 1)
         else:
-            ctx.add(shift.agent_id, "pinned", False)
+            ctx.add(agent_id, "pinned", False)
 
 
 def _paid(ctx: Context, a: int, days: list[int]):

@@ -14,7 +14,7 @@ from roster.engine.demand import IntervalDemand
 from roster.engine.model import RosterProblem, build_model
 from roster.engine.solve import SolveOptions, solve_roster
 from roster.engine.weights import SCALE
-from tests.engine.tiny import MONDAY, PERIOD, at, team
+from tests.engine.tiny import MONDAY, PERIOD, at, shift, team
 
 EXACT = SolveOptions(time_limit=10, workers=1, lp_bound=False)
 MARGIN = 2
@@ -79,3 +79,15 @@ def test_weekend_fairness_counts_a_weekend_once_for_both_days() -> None:
                                            IntervalDemand(at(6, 10), "chat", 1)])
     assert lp_bound(build_model(problem)) == 20 * SCALE - MARGIN
     assert optimum(problem) == pytest.approx(20)
+
+
+def test_a_pinned_shift_holds_in_the_relaxation() -> None:
+    # demand 1 at 10:00 Monday, but A1's Monday is pinned to the late shift (14:00-22:00):
+    # 100 points short (without the pin the day shift covers it and the bound is 0)
+    base = team(1, soft=("coverage_shortfall",))
+    demand = [IntervalDemand(at(0, 10), "chat", 1)]
+    free = RosterProblem(base, PERIOD, demand)
+    pinned = RosterProblem(base, PERIOD, demand, pinned=[shift("A1", 0, "late")])
+    assert lp_bound(build_model(free)) <= 0
+    assert lp_bound(build_model(pinned)) == 100 * SCALE - MARGIN
+    assert optimum(pinned) == pytest.approx(100)
