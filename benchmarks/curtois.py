@@ -138,8 +138,19 @@ Changed: the first roster (`engine/first_solution.py`, `_spread`) weighs each sh
 (day, template) by how many shifts it still lacks (under-weight x (1 + (lacking - 1))), so
 agents placed early take the worst gaps. Under-covered shifts in the first roster, before ->
 after: Instance8 53 -> 35, Instance9 36 -> 22, Instance12 82 -> 54, Instance13 70 -> 37,
-Instance15 121 -> 87, Instance19 392 -> 183 (the pattern programme path). Instance7-9 at 60 s
-moved 1070 -> 1072, 1474 -> 1452, 468 -> see table (noise between runs is of this order).
+Instance15 121 -> 87, Instance19 392 -> 183 (the pattern programme path).
+
+Results this round (each run under the shared lock, load before-after in the table):
+- 1-9 at 60 s: 1-6 met in the first round (not rerun); 7: 1070 -> 1072 (+1.52%, miss);
+  8: 1474 -> 1452 (+11.69%, miss); 9: two runs, 682 (+55.35%, load 3.84-6.81) and 459
+  (+4.56%, load 4.25-4.31; the table keeps the later run), first round 468: miss either way.
+  Run-to-run noise at this load is of the size of these changes.
+- 10-19 at 300 s: 10 +0.43%, 11 +0.38%, 12 +1.58%, 13 +91.17%, 14 +3.60%, 15 +26.32%,
+  16 +9.86%, 17 +0.59%, 18 +11.59%, 19 not measured (out of time). Mean over the nine
+  measured 16.2% (above 5%), and 13 and 15 are above 15%: the target misses.
+- 20-24 at 600 s: not run this round (20-23 feasible at 300 s in the first round, 24 never
+  built). Every roster returned had 0 hard violations and checker objective == solver
+  objective.
 
 Diagnosis of Instance8 (the largest miss of 1-9), from a single-thread LNS with sub-solves
 limited in CP-SAT deterministic time (0.5 each, reproducible whatever the load): it falls to
