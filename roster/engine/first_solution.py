@@ -4,6 +4,8 @@ Every hard rule of the engine binds one agent at a time (coverage is soft), so r
 agents one after another — each a small CP-SAT model over that agent's options, scored
 against the demand the agents before them left uncovered — always gives a complete roster
 when each agent's own rules can be met. It is the warm start for the full model and LNS.
+Each agent's model weighs a short (day, template) by how many shifts it still lacks
+(`_spread`), so early agents take the worst gaps and fewer are left to later ones.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def greedy_options(problem: RosterProblem, seconds_per_agent: float = 1.0,
         if deadline is not None:
             share = (deadline - time.perf_counter()) / (len(agents) - done)
             left = max(MIN_SECONDS, min(seconds_per_agent, share))
-        demands = _servable(problem, a, residual_demands(problem, chosen))
+        demands = _servable(problem, a, _spread(residual_demands(problem, chosen)))
         single = replace(problem, agents=[a], demands=demands)
         long = problem.period.days > PATTERN_FIRST_DAYS
         picked = _solve_agent(single, max(left, 2.0), pattern=True) if long else None
@@ -151,6 +153,18 @@ PATTERN_FIRST_DAYS = 56
 
 MIN_SECONDS = 0.3
 """Least time one agent's model gets, even past the deadline."""
+
+
+def _spread(demands: list[Demand]) -> list[Demand]:
+    """Shift demand whose under-weight grows with the shifts still needed (x SPREAD per
+    further shift): an agent covers the days and templates most short first, so the agents
+    placed after it are left fewer gaps they cannot reach."""
+    return [replace(d, under_weight=d.under_weight * (1 + SPREAD * (d.required - 1)))
+            if isinstance(d, ShiftDemand) and d.required > 1 else d for d in demands]
+
+
+SPREAD = 1.0
+"""See `_spread`."""
 
 
 def _servable(problem: RosterProblem, a: int, demands: list[Demand]) -> list[Demand]:

@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from roster.bench.curtois import parse_instance, to_problem
 from roster.checker import check_roster
 from roster.engine.demand import ShiftDemand
-from roster.engine.first_solution import greedy_options, residual_demands
+from roster.engine.first_solution import SPREAD, _spread, greedy_options, residual_demands
 from roster.engine.lns import Incumbent, Lns
 from roster.engine.model import build_model
 from roster.engine.redundant import add_redundant
@@ -67,6 +67,16 @@ def test_residual_demand_subtracts_what_is_covered() -> None:
     assert left[day, "E"] == 0  # needed 1, two cover it (never below 0)
     assert left[day, "L"] == 1
     assert left[date.fromordinal(day.toordinal() + 1), "E"] == 2
+
+
+def test_spread_weighs_a_short_shift_by_the_shifts_still_needed() -> None:
+    day = PROBLEM.period.start
+    demands = [ShiftDemand(day, "E", 3, under_weight=100, over_weight=1),
+               ShiftDemand(day, "L", 1, under_weight=100, over_weight=1),
+               ShiftDemand(day, "N", 0, under_weight=100, over_weight=1)]
+    spread = _spread(demands)
+    assert [d.under_weight for d in spread] == [100 * (1 + 2 * SPREAD), 100, 100]
+    assert [(d.required, d.over_weight) for d in spread] == [(3, 1), (1, 1), (0, 1)]
 
 
 def test_first_roster_keeps_every_hard_rule() -> None:
