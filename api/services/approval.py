@@ -17,11 +17,12 @@ and the lot shares one lock and one commit.
 
 Per transaction: each user (one query), the parties' leave (one query), the swaps with
 their series (one query, locking them); per approval the check on the two agents' shifts and
-on the headcount of the intervals their shifts touch, from the version held in memory; then
-the new version (its
-change, and in every `versions.SNAPSHOT_EVERY`-th its JSON too, joined from cached shift
-texts), the published pointer, the old version's status and the swap (one statement on
-PostgreSQL); the audit rows of the batch in one statement.
+on the headcount of the intervals their shifts touch, from the version held in memory. The
+writes wait for the end of the batch (`_Writes`) and go out in a fixed number of statements
+whatever its size: the new versions (their change, and in every
+`versions.SNAPSHOT_EVERY`-th their JSON too, joined from cached shift texts; ids reserved in
+one query), the published pointer per series, the replaced version's status, the swaps and
+the audit rows.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Select, Table, bindparam, func, insert, select, update
+from sqlalchemy import BindParameter, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.clock import utc_now
@@ -76,46 +77,84 @@ _SWAPS_AND_SERIES = (
     .join(_SERIES, _SERIES.c.id == _SWAPS.c.series_id)
     .where(_SWAPS.c.id.in_(_IDS)).order_by(_SWAPS.c.id).with_for_update())
 """The swaps and their series, all locked (PostgreSQL) in one round trip."""
-_NEW_VERSION = insert(_ROSTERS).values(
-    series_id=bindparam("r_series_id"), team_id=bindparam("r_team_id"),
-    version=bindparam("r_version"), status="published", source="swap",
+_NEW_VERSIONS = insert(_ROSTERS).values(
+    id=bindparam("r_id"), series_id=bindparam("r_series_id"), team_id=bindparam("r_team_id"),
+    version=bindparam("r_version"), status=bindparam("r_status"), source="swap",
     based_on_id=bindparam("r_based_on_id"), data=bindparam("r_data"),
     change=bindparam("r_change"), created_by=bindparam("r_created_by"),
-    created_at=bindparam("r_created_at")).returning(_ROSTERS.c.id)
+    created_at=bindparam("r_created_at"))
+"""The versions a batch made, with ids reserved beforehand (executemany: one statement)."""
 _MOVE_PUBLISHED = update(_SERIES).where(
     _SERIES.c.id == bindparam("b_series"),
     _SERIES.c.published_roster_id == bindparam("checked_id")).values(
     published_roster_id=bindparam("new_id"), last_version=bindparam("number"))
-_SUPERSEDE = update(_ROSTERS).where(_ROSTERS.c.id == bindparam("checked_id")).values(
-    status="superseded")
+_SUPERSEDE = update(_ROSTERS).where(
+    _ROSTERS.c.id.in_(bindparam("checked_ids", expanding=True))).values(status="superseded")
 _STORE_CHECK = update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
     last_check=bindparam("b_check"), updated_at=bindparam("b_at"))
 _APPROVED = update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
     status="approved", decided_by=bindparam("b_by"), comment=bindparam("b_comment"),
     applied_roster_id=bindparam("new_id"), last_check=bindparam("b_check"),
     updated_at=bindparam("b_at"))
+_PG_IDS = text("SELECT nextval(pg_get_serial_sequence('rosters', 'id')) "
+               "FROM generate_series(1, :n)")
+_LAST_ID = select(func.coalesce(func.max(_ROSTERS.c.id), 0))
 
 
-def _write_all() -> Select[Any]:
-    """The four writes above as one PostgreSQL statement (data-modifying CTEs), returning the
-    new version's id and how many series rows the compare-and-set moved."""
-    new = _NEW_VERSION.cte("new_version")
-    new_id = select(new.c.id).scalar_subquery()
-    moved = (update(_SERIES).where(_SERIES.c.id == bindparam("b_series"),
-                                   _SERIES.c.published_roster_id == bindparam("checked_id"))
-             .values(published_roster_id=new_id, last_version=bindparam("number"))
-             .returning(_SERIES.c.id).cte("moved"))
-    superseded = _SUPERSEDE.returning(_ROSTERS.c.id).cte("superseded")
-    approved = (update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
-        status="approved", decided_by=bindparam("b_by"), comment=bindparam("b_comment"),
-        applied_roster_id=new_id, last_check=bindparam("b_check"),
-        updated_at=bindparam("b_at")).returning(_SWAPS.c.id).cte("approved"))
-    return select(new_id.label("new_id"),
-                  select(func.count()).select_from(moved).scalar_subquery().label("moved")
-                  ).add_cte(superseded, approved)
+class _Writes:
+    """What a batch writes, gathered while it decides and sent at its end in a few
+    statements whatever the batch's size: the new versions (one executemany; each gets an
+    id reserved up front, so the next approval can build on it), one compare-and-set of
+    the published pointer per series (from the version the batch found to the one it
+    leaves), the versions it replaced marked superseded (one statement), the approved swaps
+    and the refused swaps' stored checks (one executemany each), and the audit rows."""
 
+    def __init__(self, session: Session, most: int):
+        self.session = session
+        self.db = session.connection()
+        self.most = most
+        self._ids: list[int] = []
+        self.versions: list[dict[str, Any]] = []
+        self.approved: list[dict[str, Any]] = []
+        self.refused: list[dict[str, Any]] = []
+        self.audit: list[dict[str, Any]] = []
+        self.moves: dict[int, dict[str, Any]] = {}
+        """Per series: the compare-and-set from the version found to the one left."""
 
-_WRITE_ALL = _write_all()
+    def new_id(self) -> int:
+        """An unused roster id: the first call reserves as many as the batch may need (on
+        PostgreSQL from the table's sequence; on SQLite, whose write lock this transaction
+        holds from its start, after the highest id)."""
+        if not self._ids:
+            if self.db.dialect.name == "postgresql":
+                self._ids = list(self.db.execute(_PG_IDS, {"n": self.most}).scalars())
+            else:
+                last = int(self.db.execute(_LAST_ID).scalar_one())
+                self._ids = list(range(last + 1, last + 1 + self.most))
+            self._ids.reverse()
+        return self._ids.pop()
+
+    def flush(self) -> None:
+        """Send everything gathered; raise Conflict if a series' published version moved
+        (cannot happen while its row is locked; never apply blindly)."""
+        db = self.db
+        if self.versions:
+            last_of = {v["r_series_id"]: v["r_id"] for v in self.versions}
+            for v in self.versions:  # only the last of each series stays published
+                v["r_status"] = ("published" if last_of[v["r_series_id"]] == v["r_id"]
+                                 else "superseded")
+            db.execute(_NEW_VERSIONS, self.versions)
+            for move in self.moves.values():
+                if db.execute(_MOVE_PUBLISHED, move).rowcount != 1:
+                    raise Conflict("the published roster changed during the check; try "
+                                   "again", field="swap_id")
+            db.execute(_SUPERSEDE, {"checked_ids": [m["checked_id"]
+                                                    for m in self.moves.values()]})
+            db.execute(_APPROVED, self.approved)
+        if self.refused:
+            db.execute(_STORE_CHECK, self.refused)
+        if self.audit:
+            insert_many(self.session, self.audit)
 
 
 @dataclass(frozen=True)
@@ -191,7 +230,6 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
     locks_at_begin = engine.dialect.name == "sqlite"  # BEGIN IMMEDIATE takes the lock
     outcomes: list[Outcome | SwapRow] = []  # rows become `swap_out` once committed
     made: dict[int, versions.Version] = {}
-    audit: list[dict[str, Any]] = []
     with ExitStack() as queued:
         if locks_at_begin:
             queued.enter_context(write_gate(engine))
@@ -204,23 +242,24 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
                 if not locks_at_begin:  # queue here: the reads above need no lock
                     queued.enter_context(write_gate(engine))
                 locked = _locked_swaps(session, ids)
+                writes = _Writes(session, len(batch))
                 for one, who in zip(batch, whos, strict=True):
                     if isinstance(who, ApiError):
                         outcomes.append(who)
                         continue
                     try:
-                        decision = _decide(session, who, one.swap_id, locked, leave, made)
+                        decision = _decide(session, who, one.swap_id, locked, leave, made,
+                                           writes)
                     except ApiError as err:  # raised before any write of this approval
                         outcomes.append(err)
                         continue
                     if decision.refusal is not None:
                         outcomes.append(decision.refusal)
                         continue
-                    audit.append(_apply(session, who, one, decision))
+                    writes.audit.append(_apply(writes, who, one, decision))
                     made[decision.roster_id] = cast(versions.Version, decision.version)
                     outcomes.append(decision.swap)
-                if audit:  # one statement for the batch's audit rows
-                    insert_many(session, audit)
+                writes.flush()
             for roster_id, version in made.items():  # committed: other requests may use them
                 versions.remember(session, roster_id, version)
     return [swap_out(x) if isinstance(x, SwapRow) else x for x in outcomes]
@@ -258,11 +297,11 @@ def _locked_swaps(session: Session, ids: list[int]) -> dict[int, tuple[SwapRow, 
 
 def _decide(session: Session, who: Principal, swap_id: int,
             locked: dict[int, tuple[SwapRow, _Series]], leave: Sequence[Any],
-            made: dict[int, versions.Version]) -> _Decision:
+            made: dict[int, versions.Version], writes: _Writes) -> _Decision:
     """Check the swap on its series' published version (`made` holds the versions this
-    transaction wrote, `leave` the parties' leave rows); raise ApiError before writing
-    anything, or store a refusal's check and return it, or return the new version to apply."""
-    db = session.connection()
+    transaction made, `leave` the parties' leave rows); raise ApiError before writing
+    anything, or return a refusal (its check goes to `writes`), or the new version to
+    apply."""
     if swap_id not in locked:
         raise NotFound(f"no swap request {swap_id}", field="swap_id")
     row, series = locked[swap_id]
@@ -287,7 +326,7 @@ def _decide(session: Session, who: Principal, swap_id: int,
                              row.peer_date, (row.requester_shift, row.peer_shift), now,
                              "approval")
     if not result["ok"] or exchange is None:
-        db.execute(_STORE_CHECK, {"swap_id": swap_id, "b_check": result, "b_at": utc_now()})
+        writes.refused.append({"swap_id": swap_id, "b_check": result, "b_at": utc_now()})
         reasons = reasons_of(result)
         return _Decision(row, refusal=Conflict(
             f"swap {swap_id} cannot be approved: " + "; ".join(reasons), field="swap_id",
@@ -298,12 +337,11 @@ def _decide(session: Session, who: Principal, swap_id: int,
                      exchange=exchange, series=series)
 
 
-def _apply(session: Session, who: Principal, one: Approval, decision: _Decision
+def _apply(writes: _Writes, who: Principal, one: Approval, decision: _Decision
            ) -> dict[str, Any]:
-    """Write the new version, move the published pointer, supersede the checked version and
-    mark the swap approved; `decision.roster_id` becomes the new version's. Returns the
-    audit row to insert (before the commit)."""
-    db = session.connection()
+    """Add to `writes` the new version, the move of the published pointer, the checked
+    version's supersession and the swap's approval; `decision.roster_id` becomes the new
+    version's (reserved) id. Returns the audit row to insert (before the commit)."""
     row, checked_id = decision.swap, decision.roster_id
     version = cast(versions.Version, decision.version)
     number = version.number
@@ -311,24 +349,19 @@ def _apply(session: Session, who: Principal, one: Approval, decision: _Decision
     before = swap_out_brief(row)
     row.status, row.decided_by, row.comment = "approved", who.id, one.comment
     row.updated_at = utc_now()
-    params = {
-        "r_series_id": row.series_id, "r_team_id": row.team_id, "r_version": number,
-        "r_based_on_id": checked_id,
+    new_id = writes.new_id()
+    writes.versions.append({
+        "r_id": new_id, "r_series_id": row.series_id, "r_team_id": row.team_id,
+        "r_version": number, "r_based_on_id": checked_id,
         "r_data": version.to_json() if versions.stores_whole(number) else None,
         "r_change": versions.change_record(*exchange), "r_created_by": who.id,
-        "r_created_at": row.updated_at, "b_series": row.series_id,
-        "checked_id": checked_id, "number": number, "swap_id": one.swap_id, "b_by": who.id,
-        "b_comment": one.comment, "b_check": row.last_check, "b_at": row.updated_at}
-    if db.dialect.name == "postgresql":  # every write in one round trip
-        new_id, moved = db.execute(_WRITE_ALL, params).one()
-    else:
-        new_id = db.execute(_NEW_VERSION, params).scalar_one()
-        moved = db.execute(_MOVE_PUBLISHED, {**params, "new_id": new_id}).rowcount
-        db.execute(_SUPERSEDE, params)
-        db.execute(_APPROVED, {**params, "new_id": new_id})
-    if moved != 1:  # cannot happen while the series is locked; never apply blindly
-        raise Conflict(f"the published roster of swap {one.swap_id} changed during the "
-                       "check; try again", field="swap_id")
+        "r_created_at": row.updated_at})
+    move = writes.moves.setdefault(row.series_id, {"b_series": row.series_id,
+                                                   "checked_id": checked_id})
+    move.update(new_id=new_id, number=number)
+    writes.approved.append({"swap_id": one.swap_id, "b_by": who.id, "b_comment": one.comment,
+                            "new_id": new_id, "b_check": row.last_check,
+                            "b_at": row.updated_at})
     row.applied_roster_id = new_id
     decision.roster_id = new_id
     series = cast(_Series, decision.series)
