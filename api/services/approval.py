@@ -18,7 +18,7 @@ and the lot shares one lock and one commit.
 Per transaction: each user (one query), the parties' leave (one query), the swaps with
 their series (one query, locking them); per approval the check on the two agents' shifts and
 on the headcount of the intervals their shifts touch, from the version held in memory. The
-writes wait for the end of the batch (`_Writes`) and go out in a fixed number of statements
+writes wait for the end of the batch (`BatchWrites`) and go out in a fixed number of statements
 whatever its size: the new versions (their change, and in every
 `versions.SNAPSHOT_EVERY`-th their JSON too, joined from cached shift texts; ids reserved in
 one query), the published pointer per series, the replaced version's status, the swaps and
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import BindParameter, Table, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.clock import utc_now
@@ -43,7 +43,8 @@ from api.errors import ApiError, Conflict, Forbidden, NotFound
 from api.models import LeaveRow, RosterRow, SeriesRow, SwapRow
 from api.services import rosters as store
 from api.services import versions
-from api.services.audit import entry, insert_many
+from api.services.approval_writes import BatchWrites
+from api.services.audit import entry
 from api.services.swaps import (
     PENDING,
     Context,
@@ -77,86 +78,6 @@ _SWAPS_AND_SERIES = (
     .join(_SERIES, _SERIES.c.id == _SWAPS.c.series_id)
     .where(_SWAPS.c.id.in_(_IDS)).order_by(_SWAPS.c.id).with_for_update())
 """The swaps and their series, all locked (PostgreSQL) in one round trip."""
-_NEW_VERSIONS = insert(_ROSTERS).values(
-    id=bindparam("r_id"), series_id=bindparam("r_series_id"), team_id=bindparam("r_team_id"),
-    version=bindparam("r_version"), status=bindparam("r_status"), source="swap",
-    based_on_id=bindparam("r_based_on_id"), data=bindparam("r_data"),
-    change=bindparam("r_change"), created_by=bindparam("r_created_by"),
-    created_at=bindparam("r_created_at"))
-"""The versions a batch made, with ids reserved beforehand (executemany: one statement)."""
-_MOVE_PUBLISHED = update(_SERIES).where(
-    _SERIES.c.id == bindparam("b_series"),
-    _SERIES.c.published_roster_id == bindparam("checked_id")).values(
-    published_roster_id=bindparam("new_id"), last_version=bindparam("number"))
-_SUPERSEDE = update(_ROSTERS).where(
-    _ROSTERS.c.id.in_(bindparam("checked_ids", expanding=True))).values(status="superseded")
-_STORE_CHECK = update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
-    last_check=bindparam("b_check"), updated_at=bindparam("b_at"))
-_APPROVED = update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
-    status="approved", decided_by=bindparam("b_by"), comment=bindparam("b_comment"),
-    applied_roster_id=bindparam("new_id"), last_check=bindparam("b_check"),
-    updated_at=bindparam("b_at"))
-_PG_IDS = text("SELECT nextval(pg_get_serial_sequence('rosters', 'id')) "
-               "FROM generate_series(1, :n)")
-_LAST_ID = select(func.coalesce(func.max(_ROSTERS.c.id), 0))
-
-
-class _Writes:
-    """What a batch writes, gathered while it decides and sent at its end in a few
-    statements whatever the batch's size: the new versions (one executemany; each gets an
-    id reserved up front, so the next approval can build on it), one compare-and-set of
-    the published pointer per series (from the version the batch found to the one it
-    leaves), the versions it replaced marked superseded (one statement), the approved swaps
-    and the refused swaps' stored checks (one executemany each), and the audit rows."""
-
-    def __init__(self, session: Session, most: int):
-        self.session = session
-        self.db = session.connection()
-        self.most = most
-        self._ids: list[int] = []
-        self.versions: list[dict[str, Any]] = []
-        self.approved: list[dict[str, Any]] = []
-        self.refused: list[dict[str, Any]] = []
-        self.audit: list[dict[str, Any]] = []
-        self.moves: dict[int, dict[str, Any]] = {}
-        """Per series: the compare-and-set from the version found to the one left."""
-
-    def new_id(self) -> int:
-        """An unused roster id: the first call reserves as many as the batch may need (on
-        PostgreSQL from the table's sequence; on SQLite, whose write lock this transaction
-        holds from its start, after the highest id)."""
-        if not self._ids:
-            if self.db.dialect.name == "postgresql":
-                self._ids = list(self.db.execute(_PG_IDS, {"n": self.most}).scalars())
-            else:
-                last = int(self.db.execute(_LAST_ID).scalar_one())
-                self._ids = list(range(last + 1, last + 1 + self.most))
-            self._ids.reverse()
-        return self._ids.pop()
-
-    def flush(self) -> None:
-        """Send everything gathered; raise Conflict if a series' published version moved
-        (cannot happen while its row is locked; never apply blindly)."""
-        db = self.db
-        if self.versions:
-            last_of = {v["r_series_id"]: v["r_id"] for v in self.versions}
-            for v in self.versions:  # only the last of each series stays published
-                v["r_status"] = ("published" if last_of[v["r_series_id"]] == v["r_id"]
-                                 else "superseded")
-            db.execute(_NEW_VERSIONS, self.versions)
-            for move in self.moves.values():
-                if db.execute(_MOVE_PUBLISHED, move).rowcount != 1:
-                    raise Conflict("the published roster changed during the check; try "
-                                   "again", field="swap_id")
-            db.execute(_SUPERSEDE, {"checked_ids": [m["checked_id"]
-                                                    for m in self.moves.values()]})
-            db.execute(_APPROVED, self.approved)
-        if self.refused:
-            db.execute(_STORE_CHECK, self.refused)
-        if self.audit:
-            insert_many(self.session, self.audit)
-
-
 @dataclass(frozen=True)
 class Approval:
     """One approval to make: who (a user id, looked up in the transaction, or a principal),
@@ -242,7 +163,7 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
                 if not locks_at_begin:  # queue here: the reads above need no lock
                     queued.enter_context(write_gate(engine))
                 locked = _locked_swaps(session, ids)
-                writes = _Writes(session, len(batch))
+                writes = BatchWrites(session, len(batch))
                 for one, who in zip(batch, whos, strict=True):
                     if isinstance(who, ApiError):
                         outcomes.append(who)
@@ -297,7 +218,7 @@ def _locked_swaps(session: Session, ids: list[int]) -> dict[int, tuple[SwapRow, 
 
 def _decide(session: Session, who: Principal, swap_id: int,
             locked: dict[int, tuple[SwapRow, _Series]], leave: Sequence[Any],
-            made: dict[int, versions.Version], writes: _Writes) -> _Decision:
+            made: dict[int, versions.Version], writes: BatchWrites) -> _Decision:
     """Check the swap on its series' published version (`made` holds the versions this
     transaction made, `leave` the parties' leave rows); raise ApiError before writing
     anything, or return a refusal (its check goes to `writes`), or the new version to
@@ -337,7 +258,7 @@ def _decide(session: Session, who: Principal, swap_id: int,
                      exchange=exchange, series=series)
 
 
-def _apply(writes: _Writes, who: Principal, one: Approval, decision: _Decision
+def _apply(writes: BatchWrites, who: Principal, one: Approval, decision: _Decision
            ) -> dict[str, Any]:
     """Add to `writes` the new version, the move of the published pointer, the checked
     version's supersession and the swap's approval; `decision.roster_id` becomes the new
