@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Table, bindparam, select
+from sqlalchemy import BindParameter, Table, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.clock import utc_now
@@ -78,6 +78,12 @@ _SWAPS_AND_SERIES = (
     .join(_SERIES, _SERIES.c.id == _SWAPS.c.series_id)
     .where(_SWAPS.c.id.in_(_IDS)).order_by(_SWAPS.c.id).with_for_update())
 """The swaps and their series, all locked (PostgreSQL) in one round trip."""
+_SWAPS_SERIES_AND_IDS = _SWAPS_AND_SERIES.add_columns(
+    select(func.array_agg(func.nextval(func.pg_get_serial_sequence("rosters", "id"))))
+    .select_from(func.generate_series(1, bindparam("n"))).scalar_subquery()
+    .label("reserved_ids"))
+"""On PostgreSQL the same, with `n` roster ids reserved from the table's sequence in the same
+round trip (an uncorrelated subquery: evaluated once, the same ids on every row)."""
 @dataclass(frozen=True)
 class Approval:
     """One approval to make: who (a user id, looked up in the transaction, or a principal),
@@ -162,8 +168,8 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
                 leave = session.connection().execute(_LEAVE_OF_SWAPS, {"swap_ids": ids}).all()
                 if not locks_at_begin:  # queue here: the reads above need no lock
                     queued.enter_context(write_gate(engine))
-                locked = _locked_swaps(session, ids)
-                writes = BatchWrites(session, len(batch))
+                locked, reserved = _locked_swaps(session, ids, len(batch))
+                writes = BatchWrites(session, len(batch), reserved)
                 for one, who in zip(batch, whos, strict=True):
                     if isinstance(who, ApiError):
                         outcomes.append(who)
@@ -199,13 +205,21 @@ def _user(session: Session, who: Principal | int, users: dict[int, Principal | A
     return users[who]
 
 
-def _locked_swaps(session: Session, ids: list[int]) -> dict[int, tuple[SwapRow, _Series]]:
+def _locked_swaps(session: Session, ids: list[int], most: int
+                  ) -> tuple[dict[int, tuple[SwapRow, _Series]], list[int]]:
     """The swaps (as detached rows: writes go through UPDATE) with their series, locked;
-    swaps of one series share its `_Series`."""
+    swaps of one series share its `_Series`. On PostgreSQL also `most` roster ids reserved
+    for the versions the batch makes (else none: `BatchWrites` finds them)."""
     series: dict[int, _Series] = {}
     found = {}
-    for values in session.connection().execute(_SWAPS_AND_SERIES, {"swap_ids": ids}):
+    db = session.connection()
+    reserved: list[int] = []
+    postgres = db.dialect.name == "postgresql"
+    statement = _SWAPS_SERIES_AND_IDS if postgres else _SWAPS_AND_SERIES
+    for values in db.execute(statement, {"swap_ids": ids, "n": most}):
         mapping = values._mapping
+        if postgres and not reserved:
+            reserved = list(values.reserved_ids)
         row = SwapRow(**{c.name: mapping[c.name] for c in _SWAPS.c})
         if row.series_id not in series:
             series[row.series_id] = _Series(values.series_published_id,
@@ -213,7 +227,7 @@ def _locked_swaps(session: Session, ids: list[int]) -> dict[int, tuple[SwapRow, 
                                             values.series_requirements_rev or 0,
                                             values.series_period_start)
         found[row.id] = (row, series[row.series_id])
-    return found
+    return found, reserved
 
 
 def _decide(session: Session, who: Principal, swap_id: int,

@@ -76,11 +76,11 @@ class BatchWrites:
     leaves), the versions it replaced marked superseded (one statement), the approved swaps
     and the refused swaps' stored checks (one executemany each), and the audit rows."""
 
-    def __init__(self, session: Session, most: int):
+    def __init__(self, session: Session, most: int, reserved: list[int] | None = None):
         self.session = session
         self.db = session.connection()
         self.most = most
-        self._ids: list[int] = []
+        self._ids = list(reversed(reserved or []))
         self.versions: list[dict[str, Any]] = []
         self.approved: list[dict[str, Any]] = []
         self.refused: list[dict[str, Any]] = []
@@ -89,9 +89,10 @@ class BatchWrites:
         """Per series: the compare-and-set from the version found to the one left."""
 
     def new_id(self) -> int:
-        """An unused roster id: the first call reserves as many as the batch may need (on
-        PostgreSQL from the table's sequence; on SQLite, whose write lock this transaction
-        holds from its start, after the highest id)."""
+        """An unused roster id: from those reserved with the locking read (PostgreSQL), else
+        the first call reserves as many as the batch may need (on PostgreSQL from the
+        table's sequence; on SQLite, whose write lock this transaction holds from its start,
+        after the highest id)."""
         if not self._ids:
             if self.db.dialect.name == "postgresql":
                 self._ids = list(self.db.execute(_PG_IDS, {"n": self.most}).scalars())
