@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.clock import utc_now
 from api.db import write_gate
-from api.deps import Principal, principal_in
+from api.deps import Principal, principals_in
 from api.errors import ApiError, Conflict, Forbidden, NotFound
 from api.models import LeaveRow, RosterRow, SeriesRow, SwapRow
 from api.services import rosters as store
@@ -162,8 +162,10 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
             queued.enter_context(write_gate(engine))
         with sessions() as session:
             with session.begin():
-                users: dict[int, Principal | ApiError] = {}
-                whos = [_user(session, one.who, users) for one in batch]
+                users = principals_in(session, {one.who for one in batch
+                                                if not isinstance(one.who, Principal)})
+                whos = [one.who if isinstance(one.who, Principal) else users[one.who]
+                        for one in batch]
                 ids = sorted({one.swap_id for one in batch})
                 leave = session.connection().execute(_LEAVE_OF_SWAPS, {"swap_ids": ids}).all()
                 if not locks_at_begin:  # queue here: the reads above need no lock
@@ -190,19 +192,6 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
             for roster_id, version in made.items():  # committed: other requests may use them
                 versions.remember(session, roster_id, version)
     return [swap_out(x) if isinstance(x, SwapRow) else x for x in outcomes]
-
-
-def _user(session: Session, who: Principal | int, users: dict[int, Principal | ApiError]
-          ) -> Principal | ApiError:
-    """The principal of a user id, read once per transaction (`users`)."""
-    if isinstance(who, Principal):
-        return who
-    if who not in users:
-        try:
-            users[who] = principal_in(session, who)
-        except ApiError as err:
-            users[who] = err
-    return users[who]
 
 
 def _locked_swaps(session: Session, ids: list[int], most: int
