@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -78,17 +78,18 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-_PRINCIPAL = (
-    select(User.username, User.role, User.team_id, User.agent_id, User.active,
-           SupervisorTeam.team_id.label("supervised"))
-    .outerjoin(SupervisorTeam, SupervisorTeam.user_id == User.id)
-    .where(User.id == bindparam("user_id")))
+_PRINCIPAL_COLUMNS = (User.id, User.username, User.role, User.team_id, User.agent_id,
+                      User.active, SupervisorTeam.team_id.label("supervised"))
+_PRINCIPAL = (select(*_PRINCIPAL_COLUMNS)
+              .outerjoin(SupervisorTeam, SupervisorTeam.user_id == User.id)
+              .where(User.id == bindparam("user_id")))
+_PRINCIPALS = (select(*_PRINCIPAL_COLUMNS)
+               .outerjoin(SupervisorTeam, SupervisorTeam.user_id == User.id)
+               .where(User.id.in_(bindparam("user_ids", expanding=True))))
 
 
-def principal_in(session: Session, user_id: int) -> Principal:
-    """The active user `user_id` with their teams, read in one query inside the caller's
-    transaction; NotAuthenticated when they no longer exist or are disabled."""
-    rows = session.connection().execute(_PRINCIPAL, {"user_id": user_id}).all()
+def _principal_of(user_id: int, rows: Sequence[Any]) -> Principal:
+    """The principal of a user's rows of `_PRINCIPAL` (one per supervised team)."""
     if not rows or not rows[0].active:
         raise NotAuthenticated("the token's user no longer exists or is disabled",
                                field="Authorization")
@@ -97,6 +98,30 @@ def principal_in(session: Session, user_id: int) -> Principal:
                       and first.role == "supervisor")
     return Principal(id=user_id, username=first.username, role=first.role,
                      team_id=first.team_id, agent_id=first.agent_id, teams=teams)
+
+
+def principal_in(session: Session, user_id: int) -> Principal:
+    """The active user `user_id` with their teams, read in one query inside the caller's
+    transaction; NotAuthenticated when they no longer exist or are disabled."""
+    return _principal_of(user_id, session.connection().execute(
+        _PRINCIPAL, {"user_id": user_id}).all())
+
+
+def principals_in(session: Session, user_ids: Collection[int]
+                  ) -> dict[int, Principal | NotAuthenticated]:
+    """`principal_in` of several users in one query: each user's principal, or the
+    NotAuthenticated that `principal_in` would raise for them."""
+    rows: dict[int, list[Any]] = {user_id: [] for user_id in user_ids}
+    if rows:
+        for row in session.connection().execute(_PRINCIPALS, {"user_ids": list(rows)}):
+            rows[row.id].append(row)
+    found: dict[int, Principal | NotAuthenticated] = {}
+    for user_id, mine in rows.items():
+        try:
+            found[user_id] = _principal_of(user_id, mine)
+        except NotAuthenticated as err:
+            found[user_id] = err
+    return found
 
 
 async def get_token_user_id(

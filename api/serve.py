@@ -21,7 +21,7 @@ import socket
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
-APP = "api.main:create_app"
+APP = "api.main:create_served_app"
 
 
 def listener(host: str, port: int) -> socket.socket:

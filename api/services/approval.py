@@ -17,11 +17,12 @@ and the lot shares one lock and one commit.
 
 Per transaction: each user (one query), the parties' leave (one query), the swaps with
 their series (one query, locking them); per approval the check on the two agents' shifts and
-on the headcount of the intervals their shifts touch, from the version held in memory; then
-the new version (its
-change, and in every `versions.SNAPSHOT_EVERY`-th its JSON too, joined from cached shift
-texts), the published pointer, the old version's status and the swap (one statement on
-PostgreSQL); the audit rows of the batch in one statement.
+on the headcount of the intervals their shifts touch, from the version held in memory. The
+writes wait for the end of the batch (`BatchWrites`) and go out in a fixed number of statements
+whatever its size: the new versions (their change, and in every
+`versions.SNAPSHOT_EVERY`-th their JSON too, joined from cached shift texts; ids reserved in
+one query), the published pointer per series, the replaced version's status, the swaps and
+the audit rows.
 """
 
 from __future__ import annotations
@@ -32,17 +33,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Select, Table, bindparam, func, insert, select, update
+from sqlalchemy import BindParameter, Table, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.clock import utc_now
 from api.db import write_gate
-from api.deps import Principal, principal_in
+from api.deps import Principal, principals_in
 from api.errors import ApiError, Conflict, Forbidden, NotFound
 from api.models import LeaveRow, RosterRow, SeriesRow, SwapRow
 from api.services import rosters as store
 from api.services import versions
-from api.services.audit import entry, insert_many
+from api.services.approval_writes import BatchWrites
+from api.services.audit import entry
 from api.services.swaps import (
     PENDING,
     Context,
@@ -76,48 +78,12 @@ _SWAPS_AND_SERIES = (
     .join(_SERIES, _SERIES.c.id == _SWAPS.c.series_id)
     .where(_SWAPS.c.id.in_(_IDS)).order_by(_SWAPS.c.id).with_for_update())
 """The swaps and their series, all locked (PostgreSQL) in one round trip."""
-_NEW_VERSION = insert(_ROSTERS).values(
-    series_id=bindparam("r_series_id"), team_id=bindparam("r_team_id"),
-    version=bindparam("r_version"), status="published", source="swap",
-    based_on_id=bindparam("r_based_on_id"), data=bindparam("r_data"),
-    change=bindparam("r_change"), created_by=bindparam("r_created_by"),
-    created_at=bindparam("r_created_at")).returning(_ROSTERS.c.id)
-_MOVE_PUBLISHED = update(_SERIES).where(
-    _SERIES.c.id == bindparam("b_series"),
-    _SERIES.c.published_roster_id == bindparam("checked_id")).values(
-    published_roster_id=bindparam("new_id"), last_version=bindparam("number"))
-_SUPERSEDE = update(_ROSTERS).where(_ROSTERS.c.id == bindparam("checked_id")).values(
-    status="superseded")
-_STORE_CHECK = update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
-    last_check=bindparam("b_check"), updated_at=bindparam("b_at"))
-_APPROVED = update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
-    status="approved", decided_by=bindparam("b_by"), comment=bindparam("b_comment"),
-    applied_roster_id=bindparam("new_id"), last_check=bindparam("b_check"),
-    updated_at=bindparam("b_at"))
-
-
-def _write_all() -> Select[Any]:
-    """The four writes above as one PostgreSQL statement (data-modifying CTEs), returning the
-    new version's id and how many series rows the compare-and-set moved."""
-    new = _NEW_VERSION.cte("new_version")
-    new_id = select(new.c.id).scalar_subquery()
-    moved = (update(_SERIES).where(_SERIES.c.id == bindparam("b_series"),
-                                   _SERIES.c.published_roster_id == bindparam("checked_id"))
-             .values(published_roster_id=new_id, last_version=bindparam("number"))
-             .returning(_SERIES.c.id).cte("moved"))
-    superseded = _SUPERSEDE.returning(_ROSTERS.c.id).cte("superseded")
-    approved = (update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
-        status="approved", decided_by=bindparam("b_by"), comment=bindparam("b_comment"),
-        applied_roster_id=new_id, last_check=bindparam("b_check"),
-        updated_at=bindparam("b_at")).returning(_SWAPS.c.id).cte("approved"))
-    return select(new_id.label("new_id"),
-                  select(func.count()).select_from(moved).scalar_subquery().label("moved")
-                  ).add_cte(superseded, approved)
-
-
-_WRITE_ALL = _write_all()
-
-
+_SWAPS_SERIES_AND_IDS = _SWAPS_AND_SERIES.add_columns(
+    select(func.array_agg(func.nextval(func.pg_get_serial_sequence("rosters", "id"))))
+    .select_from(func.generate_series(1, bindparam("n"))).scalar_subquery()
+    .label("reserved_ids"))
+"""On PostgreSQL the same, with `n` roster ids reserved from the table's sequence in the same
+round trip (an uncorrelated subquery: evaluated once, the same ids on every row)."""
 @dataclass(frozen=True)
 class Approval:
     """One approval to make: who (a user id, looked up in the transaction, or a principal),
@@ -191,61 +157,58 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
     locks_at_begin = engine.dialect.name == "sqlite"  # BEGIN IMMEDIATE takes the lock
     outcomes: list[Outcome | SwapRow] = []  # rows become `swap_out` once committed
     made: dict[int, versions.Version] = {}
-    audit: list[dict[str, Any]] = []
     with ExitStack() as queued:
         if locks_at_begin:
             queued.enter_context(write_gate(engine))
         with sessions() as session:
             with session.begin():
-                users: dict[int, Principal | ApiError] = {}
-                whos = [_user(session, one.who, users) for one in batch]
+                users = principals_in(session, {one.who for one in batch
+                                                if not isinstance(one.who, Principal)})
+                whos = [one.who if isinstance(one.who, Principal) else users[one.who]
+                        for one in batch]
                 ids = sorted({one.swap_id for one in batch})
                 leave = session.connection().execute(_LEAVE_OF_SWAPS, {"swap_ids": ids}).all()
                 if not locks_at_begin:  # queue here: the reads above need no lock
                     queued.enter_context(write_gate(engine))
-                locked = _locked_swaps(session, ids)
+                locked, reserved = _locked_swaps(session, ids, len(batch))
+                writes = BatchWrites(session, len(batch), reserved)
                 for one, who in zip(batch, whos, strict=True):
                     if isinstance(who, ApiError):
                         outcomes.append(who)
                         continue
                     try:
-                        decision = _decide(session, who, one.swap_id, locked, leave, made)
+                        decision = _decide(session, who, one.swap_id, locked, leave, made,
+                                           writes)
                     except ApiError as err:  # raised before any write of this approval
                         outcomes.append(err)
                         continue
                     if decision.refusal is not None:
                         outcomes.append(decision.refusal)
                         continue
-                    audit.append(_apply(session, who, one, decision))
+                    writes.audit.append(_apply(writes, who, one, decision))
                     made[decision.roster_id] = cast(versions.Version, decision.version)
                     outcomes.append(decision.swap)
-                if audit:  # one statement for the batch's audit rows
-                    insert_many(session, audit)
+                writes.flush()
             for roster_id, version in made.items():  # committed: other requests may use them
                 versions.remember(session, roster_id, version)
     return [swap_out(x) if isinstance(x, SwapRow) else x for x in outcomes]
 
 
-def _user(session: Session, who: Principal | int, users: dict[int, Principal | ApiError]
-          ) -> Principal | ApiError:
-    """The principal of a user id, read once per transaction (`users`)."""
-    if isinstance(who, Principal):
-        return who
-    if who not in users:
-        try:
-            users[who] = principal_in(session, who)
-        except ApiError as err:
-            users[who] = err
-    return users[who]
-
-
-def _locked_swaps(session: Session, ids: list[int]) -> dict[int, tuple[SwapRow, _Series]]:
+def _locked_swaps(session: Session, ids: list[int], most: int
+                  ) -> tuple[dict[int, tuple[SwapRow, _Series]], list[int]]:
     """The swaps (as detached rows: writes go through UPDATE) with their series, locked;
-    swaps of one series share its `_Series`."""
+    swaps of one series share its `_Series`. On PostgreSQL also `most` roster ids reserved
+    for the versions the batch makes (else none: `BatchWrites` finds them)."""
     series: dict[int, _Series] = {}
     found = {}
-    for values in session.connection().execute(_SWAPS_AND_SERIES, {"swap_ids": ids}):
+    db = session.connection()
+    reserved: list[int] = []
+    postgres = db.dialect.name == "postgresql"
+    statement = _SWAPS_SERIES_AND_IDS if postgres else _SWAPS_AND_SERIES
+    for values in db.execute(statement, {"swap_ids": ids, "n": most}):
         mapping = values._mapping
+        if postgres and not reserved:
+            reserved = list(values.reserved_ids)
         row = SwapRow(**{c.name: mapping[c.name] for c in _SWAPS.c})
         if row.series_id not in series:
             series[row.series_id] = _Series(values.series_published_id,
@@ -253,16 +216,16 @@ def _locked_swaps(session: Session, ids: list[int]) -> dict[int, tuple[SwapRow, 
                                             values.series_requirements_rev or 0,
                                             values.series_period_start)
         found[row.id] = (row, series[row.series_id])
-    return found
+    return found, reserved
 
 
 def _decide(session: Session, who: Principal, swap_id: int,
             locked: dict[int, tuple[SwapRow, _Series]], leave: Sequence[Any],
-            made: dict[int, versions.Version]) -> _Decision:
+            made: dict[int, versions.Version], writes: BatchWrites) -> _Decision:
     """Check the swap on its series' published version (`made` holds the versions this
-    transaction wrote, `leave` the parties' leave rows); raise ApiError before writing
-    anything, or store a refusal's check and return it, or return the new version to apply."""
-    db = session.connection()
+    transaction made, `leave` the parties' leave rows); raise ApiError before writing
+    anything, or return a refusal (its check goes to `writes`), or the new version to
+    apply."""
     if swap_id not in locked:
         raise NotFound(f"no swap request {swap_id}", field="swap_id")
     row, series = locked[swap_id]
@@ -287,7 +250,7 @@ def _decide(session: Session, who: Principal, swap_id: int,
                              row.peer_date, (row.requester_shift, row.peer_shift), now,
                              "approval")
     if not result["ok"] or exchange is None:
-        db.execute(_STORE_CHECK, {"swap_id": swap_id, "b_check": result, "b_at": utc_now()})
+        writes.refused.append({"swap_id": swap_id, "b_check": result, "b_at": utc_now()})
         reasons = reasons_of(result)
         return _Decision(row, refusal=Conflict(
             f"swap {swap_id} cannot be approved: " + "; ".join(reasons), field="swap_id",
@@ -298,12 +261,11 @@ def _decide(session: Session, who: Principal, swap_id: int,
                      exchange=exchange, series=series)
 
 
-def _apply(session: Session, who: Principal, one: Approval, decision: _Decision
+def _apply(writes: BatchWrites, who: Principal, one: Approval, decision: _Decision
            ) -> dict[str, Any]:
-    """Write the new version, move the published pointer, supersede the checked version and
-    mark the swap approved; `decision.roster_id` becomes the new version's. Returns the
-    audit row to insert (before the commit)."""
-    db = session.connection()
+    """Add to `writes` the new version, the move of the published pointer, the checked
+    version's supersession and the swap's approval; `decision.roster_id` becomes the new
+    version's (reserved) id. Returns the audit row to insert (before the commit)."""
     row, checked_id = decision.swap, decision.roster_id
     version = cast(versions.Version, decision.version)
     number = version.number
@@ -311,24 +273,19 @@ def _apply(session: Session, who: Principal, one: Approval, decision: _Decision
     before = swap_out_brief(row)
     row.status, row.decided_by, row.comment = "approved", who.id, one.comment
     row.updated_at = utc_now()
-    params = {
-        "r_series_id": row.series_id, "r_team_id": row.team_id, "r_version": number,
-        "r_based_on_id": checked_id,
+    new_id = writes.new_id()
+    writes.versions.append({
+        "r_id": new_id, "r_series_id": row.series_id, "r_team_id": row.team_id,
+        "r_version": number, "r_based_on_id": checked_id,
         "r_data": version.to_json() if versions.stores_whole(number) else None,
         "r_change": versions.change_record(*exchange), "r_created_by": who.id,
-        "r_created_at": row.updated_at, "b_series": row.series_id,
-        "checked_id": checked_id, "number": number, "swap_id": one.swap_id, "b_by": who.id,
-        "b_comment": one.comment, "b_check": row.last_check, "b_at": row.updated_at}
-    if db.dialect.name == "postgresql":  # every write in one round trip
-        new_id, moved = db.execute(_WRITE_ALL, params).one()
-    else:
-        new_id = db.execute(_NEW_VERSION, params).scalar_one()
-        moved = db.execute(_MOVE_PUBLISHED, {**params, "new_id": new_id}).rowcount
-        db.execute(_SUPERSEDE, params)
-        db.execute(_APPROVED, {**params, "new_id": new_id})
-    if moved != 1:  # cannot happen while the series is locked; never apply blindly
-        raise Conflict(f"the published roster of swap {one.swap_id} changed during the "
-                       "check; try again", field="swap_id")
+        "r_created_at": row.updated_at})
+    move = writes.moves.setdefault(row.series_id, {"b_series": row.series_id,
+                                                   "checked_id": checked_id})
+    move.update(new_id=new_id, number=number)
+    writes.approved.append({"swap_id": one.swap_id, "b_by": who.id, "b_comment": one.comment,
+                            "new_id": new_id, "b_check": row.last_check,
+                            "b_at": row.updated_at})
     row.applied_roster_id = new_id
     decision.roster_id = new_id
     series = cast(_Series, decision.series)

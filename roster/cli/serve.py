@@ -38,5 +38,5 @@ def serve(
     import uvicorn
 
     settings_or_error(database_url)
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port,
+    uvicorn.run("api.main:create_served_app", factory=True, host=host, port=port,
                 log_level=log_level, workers=1)

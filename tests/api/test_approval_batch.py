@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from api.errors import Conflict, Forbidden, NotFound
+from api.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from api.services import approval
 from api.services.approval import Approval, approve_batch
 from api.services.approval_queue import ApprovalQueue
@@ -146,3 +146,17 @@ def test_each_approval_in_a_batch_is_checked_against_its_own_parties_leave(
     assert isinstance(out[0], Conflict)
     assert out[0].extra["reasons"] and all(r.startswith("a4 ") for r in out[0].extra["reasons"])
     assert isinstance(out[1], dict) and out[1]["status"] == "approved"
+
+
+def test_the_batch_reads_its_users_at_once_and_answers_an_unknown_one_alone(
+        world: World) -> None:
+    first = give_away(world, "a1", MON)
+    second = give_away(world, "a2", TUE)
+    sup = world.users["sup"]
+    out = approve_batch(world.app.state.sessions, [Approval(sup, first, ""),
+                                                   Approval(10_000, second, ""),
+                                                   Approval(sup, second, "")])
+    assert isinstance(out[0], dict) and out[0]["status"] == "approved"
+    assert isinstance(out[1], NotAuthenticated) and out[1].field == "Authorization"
+    assert isinstance(out[2], dict) and out[2]["status"] == "approved"
+    assert [v["version"] for v in world.get("plan", "/teams/t1/rosters").json()] == [1, 2, 3]
