@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -165,10 +165,7 @@ class RosterSolver:
                                  trivial_bound(built) / SCALE)
                 if on_progress is not None:
                     on_progress(early)
-                model = built.model
-                model.proto.clear_solution_hint()
-                model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
-                model.proto.solution_hint.values.extend(fixed.response_proto.solution)
+                hint_solution(built.model, fixed.response_proto.solution)
             elif self.options.hint is None:
                 _hint_values(built, first)
         bound = None
@@ -199,9 +196,7 @@ class RosterSolver:
                 whole = cp_model.CpSolver()
                 self._solver = whole
                 self._configure(whole, started)
-                built.model.proto.clear_solution_hint()
-                built.model.proto.solution_hint.vars.extend(range(len(built.model.proto.variables)))
-                built.model.proto.solution_hint.values.extend(solver.response_proto.solution)
+                hint_solution(built.model, solver.response_proto.solution)
                 callback.fixed_bound = None
                 again = whole.solve(built.model, callback)
                 if again in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
@@ -315,6 +310,13 @@ class RosterSolver:
             result.objective = solver.objective_value / SCALE
             result.penalties = penalties(built, solver)
         return result
+
+
+def hint_solution(model: cp_model.CpModel, solution: Sequence[int]) -> None:
+    """Hint every variable of `model` with a complete solution (auxiliaries included)."""
+    model.proto.clear_solution_hint()
+    model.proto.solution_hint.vars.extend(range(len(solution)))
+    model.proto.solution_hint.values.extend(solution)
 
 
 def trivial_bound(built: BuiltModel) -> int:

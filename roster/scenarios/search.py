@@ -35,7 +35,7 @@ from roster.engine.first_solution import residual_demands
 from roster.engine.greedy import greedy_roster, option_costs
 from roster.engine.lns import KINDS, Lns
 from roster.engine.model import BuiltModel, RosterProblem, build_model
-from roster.engine.solve import Progress, SolveResult, extract_roster, hint_array
+from roster.engine.solve import Progress, SolveResult, extract_roster, hint_array, hint_solution
 from roster.engine.variables import Option
 from roster.engine.weights import SCALE
 
@@ -191,9 +191,7 @@ def _step(lns: Lns, incumbent: Incumbent, free: np.ndarray, seconds: float, seed
     for i, v in zip(lns.index[fixed].tolist(), incumbent.values[fixed].tolist(), strict=True):
         domain = variables[i].domain
         domain[0] = domain[1] = v
-    proto.clear_solution_hint()
-    proto.solution_hint.vars.extend(range(len(incumbent.solution)))
-    proto.solution_hint.values.extend(incumbent.solution.tolist())
+    hint_solution(sub, incumbent.solution.tolist())
     solver = _solver(seconds, seed, state)
     solver.parameters.linearization_level = 2
     solver.parameters.cp_model_probing_level = 0
