@@ -62,6 +62,9 @@ class Aggregate:
     constant: int = 0
     _weekend: dict[tuple[int, int], pywraplp.Variable] = field(default_factory=dict)
     _cover: dict[tuple[int, str], Lin] | None = None
+    entries: dict[int, list[tuple[pywraplp.Constraint, float]]] | None = None
+    """With `record_entries`: variable index -> its (row, coefficient) pairs (the columns
+    weekly.py substitutes patterns into)."""
 
     @property
     def ctx(self) -> Context:
@@ -79,9 +82,12 @@ class Aggregate:
                 item = coefs.setdefault(var.index(), [var, 0.0])
                 item[1] += coef
         constraint = self.solver.RowConstraint(low, high, "")
+        entries = self.entries
         for var, coef in coefs.values():
             if coef:
                 constraint.SetCoefficient(var, coef)
+                if entries is not None:
+                    entries.setdefault(var.index(), []).append((constraint, coef))
 
     def cost(self, var: pywraplp.Variable, coef: float) -> None:
         """Add coef x var to the objective."""
@@ -251,15 +257,15 @@ def alike_members(built: BuiltModel, cost: dict[int, int],
     return members
 
 
-def build_aggregate(built: BuiltModel) -> Aggregate | None:
+def build_aggregate(built: BuiltModel, record_entries: bool = False) -> Aggregate | None:
     """The class-count relaxation of `built` (see the module docstring) on GLOP, or None
-    when GLOP is not available."""
+    when GLOP is not available; `record_entries` keeps each variable's rows (`entries`)."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
     cost, constant = option_costs_and_constant(built)
     unmet = unmet_weights(built)
-    agg = Aggregate(built, solver)
+    agg = Aggregate(built, solver, entries={} if record_entries else None)
     agg.members = alike_members(built, cost, unmet)
     agg.constant = constant
     ctx = built.context
@@ -289,21 +295,32 @@ def build_aggregate(built: BuiltModel) -> Aggregate | None:
 class Relaxed:
     """The relaxation's optimum: `bound` (solver units, rounded down after a margin for
     floating-point error) and, per agent, the shifts (day, template, start) its class
-    takes in the optimum (the support that guided.py searches first)."""
+    takes in the optimum (the support that guided.py searches first); `aggregate` is the
+    solved relaxation when asked for (weekly.py continues from it)."""
 
     bound: int
     support: dict[int, set[tuple[int, str, int]]]
+    aggregate: Aggregate | None = field(default=None, compare=False, repr=False)
 
 
-def solve_relaxation(built: BuiltModel, seconds: float = 60.0) -> Relaxed | None:
-    """Solve the relaxation with GLOP; None when it does not finish within `seconds`."""
-    agg = build_aggregate(built)
+def solve_relaxation(built: BuiltModel, seconds: float = 60.0,
+                     keep: bool = False) -> Relaxed | None:
+    """Solve the relaxation with GLOP; None when it does not finish within `seconds`.
+    With `keep`, the result holds the solved relaxation (its rows recorded per variable)."""
+    agg = build_aggregate(built, record_entries=keep)
     if agg is None:
         return None
     agg.solver.SetTimeLimit(max(100, int(seconds * 1000)))
     if agg.solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     value = agg.solver.Objective().Value()
+    return Relaxed(math.floor(value - 1e-6 * abs(value) - 1), support_of(agg),
+                   agg if keep else None)
+
+
+def support_of(agg: Aggregate) -> dict[int, set[tuple[int, str, int]]]:
+    """Per agent: the shifts (day, template, start) its class takes in the current
+    solution (options with a positive count)."""
     ctx = agg.ctx
     support: dict[int, set[tuple[int, str, int]]] = {}
     for a, members in agg.members.items():
@@ -311,7 +328,7 @@ def solve_relaxation(built: BuiltModel, seconds: float = 60.0) -> Relaxed | None
                 if agg.count[i].solution_value() > 1e-6 for o in [ctx.option(i)]}
         for m in members:
             support[m] = used
-    return Relaxed(math.floor(value - 1e-6 * abs(value) - 1), support)
+    return support
 
 
 def aggregate_bound(built: BuiltModel, seconds: float = 60.0) -> int | None:
