@@ -214,8 +214,9 @@ class BuiltModel:
         return sum(self.context.constant.values())
 
 
-def build_model(problem: RosterProblem, explain: bool = False) -> BuiltModel:
-    """Build the model: options, hard rules, soft rules, objective (in points x SCALE)."""
+def build_model(problem: RosterProblem, explain: bool = False, soft: bool = True) -> BuiltModel:
+    """Build the model: options, hard rules, soft rules, objective (in points x SCALE);
+    without `soft`, the hard rules only and no objective."""
     from roster.engine import rules_hard, rules_soft
 
     model = cp_model.CpModel()
@@ -231,9 +232,11 @@ def build_model(problem: RosterProblem, explain: bool = False) -> BuiltModel:
         if ctx.enabled(rule.__name__):
             rule(ctx)
     terms: list[Term] = []
-    for soft in rules_soft.SOFT_RULES:
-        if ctx.enabled(soft.__name__):
-            terms += soft(ctx)
+    if not soft:
+        return BuiltModel(ctx, terms)
+    for rule_terms in rules_soft.SOFT_RULES:
+        if ctx.enabled(rule_terms.__name__):
+            terms += rule_terms(ctx)
     terms = [t for t in terms if t.coef != 0]
     model.minimize(sum(t.coef * t.expr for t in terms) + sum(ctx.constant.values()))
     return BuiltModel(ctx, terms)

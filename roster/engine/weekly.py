@@ -33,7 +33,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 from scipy import sparse
 
-from roster.engine.aggregate import Aggregate, support_of
+from roster.engine.aggregate import Aggregate, solve_relaxation
 from roster.engine.model import BuiltModel, RosterProblem, build_model
 
 PRICE_SCALE = 100
@@ -54,6 +54,9 @@ class Pricing:
     model: cp_model.CpModel
     lits: list[cp_model.IntVar]
     target: list[int]
+    shifts: list[list[int]]
+    """Option positions grouped by shift (day, template, start): alike for every hard rule
+    (break and queue differ), so only the cheapest of a group need be priced."""
 
 
 @dataclass(frozen=True)
@@ -108,14 +111,18 @@ def _pricing(agg: Aggregate, key: int, members: list[int], rep: int) -> Pricing:
     ids = {ctx.team.agents[m].id for m in members}
     sub = build_model(RosterProblem(
         ctx.team, ctx.period, [], problem.previous,
-        [s for s in problem.pinned if s.agent_id in ids], None, [key]))
+        [s for s in problem.pinned if s.agent_id in ids], None, [key]), soft=False)
     sub_ctx = sub.context
     target = [0] * len(sub_ctx.lits)
     for d in range(ctx.days):
         for k, j in enumerate(sub_ctx.day_options(key, d)):
             target[j] = agg.day(rep, d)[k]
-    sub.model.clear_objective()
-    return Pricing(rep, len(members), sub.model, list(sub_ctx.lits), target)
+    groups: dict[tuple[int, str, int], list[int]] = {}
+    for j, o in enumerate(sub_ctx.options.options):
+        groups.setdefault((o.day, o.template, o.start), []).append(j)
+    pinned = any(s.agent_id in ids for s in problem.pinned)
+    shifts = [[j] for j in range(len(target))] if pinned else list(groups.values())
+    return Pricing(rep, len(members), sub.model, list(sub_ctx.lits), target, shifts)
 
 
 @dataclass
@@ -257,6 +264,11 @@ class WeeklyRelaxation:
         p = self.pricing(key)
         d = duals.reduced
         scaled = [round(PRICE_SCALE * d[self.count_var[i]]) for i in p.target]
+        variables = p.model.proto.variables
+        for group in p.shifts:
+            cheapest = min(group, key=scaled.__getitem__)
+            for j in group:
+                variables[p.lits[j].index].domain[1] = int(j == cheapest)
         p.model.minimize(cp_model.LinearExpr.weighted_sum(p.lits, scaled))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
@@ -283,7 +295,7 @@ class WeeklyRelaxation:
             pricing_seconds: float = 2.0,
             on_step: Callable[[Step], None] | None = None) -> WeeklyResult:
         """Price and re-solve the master until the bound meets the master's value (within
-        `tolerance`, relative) or `deadline` (perf_counter). Pricing is at the best bound's
+        `tolerance`, relative, or one solver unit) or `deadline` (perf_counter). Pricing is at the best bound's
         duals first (the class-count relaxation's), then at `smoothing` x those + the
         rest x the master's (plain master duals after a round finds no new column)."""
         started = time.perf_counter()
@@ -324,9 +336,10 @@ class WeeklyRelaxation:
             result.steps.append(step)
             if on_step is not None:
                 on_step(step)
-            if value - best <= tolerance * abs(value):
+            if value - best <= max(tolerance * abs(value), 1.0):
                 break
-        result.optimal = value - best <= tolerance * abs(value)
+        result.optimal = math.isfinite(value) and math.isfinite(best) and (
+            value - best <= max(tolerance * abs(value), 1.0))
         if best > -math.inf:
             result.bound = math.floor(best - MARGIN * abs(best) - 1)
         return result
@@ -343,4 +356,22 @@ class WeeklyRelaxation:
         return used
 
 
-__all__ = ["WeeklyRelaxation", "WeeklyResult", "support_of"]
+def weekly_bound(built: BuiltModel, seconds: float = 60.0,
+                 first: np.ndarray | None = None) -> WeeklyResult | None:
+    """The weekly-pattern bound of `built` within `seconds` (columns from the roster
+    `first`, 0/1 per option, when given), never below the class-count relaxation's; None
+    when the class-count relaxation does not solve in time."""
+    deadline = time.perf_counter() + seconds
+    relaxed = solve_relaxation(built, seconds, keep=True)
+    if relaxed is None or relaxed.aggregate is None:
+        return None
+    weekly = WeeklyRelaxation(relaxed.aggregate)
+    if first is not None:
+        weekly.add_roster(first)
+    result = weekly.run(deadline)
+    if result.bound is None or result.bound < relaxed.bound:
+        result.bound = relaxed.bound
+    return result
+
+
+__all__ = ["WeeklyRelaxation", "WeeklyResult", "weekly_bound"]
