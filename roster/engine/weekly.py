@@ -95,7 +95,7 @@ def pricing_classes(agg: Aggregate) -> dict[int, list[int]]:
     whose options stand for the class's counts)."""
     ctx = agg.ctx
     out: dict[int, list[int]] = {}
-    for rep, members in agg.members.items():
+    for members in agg.members.values():
         by_history: dict[tuple[object, ...], list[int]] = {}
         for m in members:
             by_history.setdefault(_history(ctx.problem, ctx.team.agents[m].id), []).append(m)
@@ -295,9 +295,10 @@ class WeeklyRelaxation:
             pricing_seconds: float = 2.0,
             on_step: Callable[[Step], None] | None = None) -> WeeklyResult:
         """Price and re-solve the master until the bound meets the master's value (within
-        `tolerance`, relative, or one solver unit) or `deadline` (perf_counter). Pricing is at the best bound's
-        duals first (the class-count relaxation's), then at `smoothing` x those + the
-        rest x the master's (plain master duals after a round finds no new column)."""
+        `tolerance`, relative, or one solver unit) or `deadline` (perf_counter). Pricing
+        is at the best bound's duals first (the class-count relaxation's), then at
+        `smoothing` x those + the rest x the master's (the master's alone after a round
+        that finds no new column)."""
         started = time.perf_counter()
         result = WeeklyResult(None, False)
         best = -math.inf
@@ -343,17 +344,6 @@ class WeeklyRelaxation:
         if best > -math.inf:
             result.bound = math.floor(best - MARGIN * abs(best) - 1)
         return result
-
-    def support(self) -> dict[int, set[tuple[int, str, int]]]:
-        """Per agent: the shifts its class's patterns in the master's solution take."""
-        ctx = self.agg.ctx
-        used: dict[int, set[tuple[int, str, int]]] = {}
-        for key, columns in self.columns.items():
-            shifts = {(o.day, o.template, o.start) for pattern, var in columns.items()
-                      if var.solution_value() > 1e-6 for i in pattern for o in [ctx.option(i)]}
-            for m in self.classes[key]:
-                used[m] = shifts
-        return used
 
 
 def weekly_bound(built: BuiltModel, seconds: float = 60.0,
