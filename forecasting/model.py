@@ -13,10 +13,14 @@ Per queue:
    judge an effect of a few percent.
 3. Event effects are learned per kind (shape over relative time) with a strength per
    occurrence; see `forecasting.effects`.
-4. The band is a gamma distribution with variance `mu + c (phi mu^2 + (event spread)^2)`:
+4. With eight weeks or more before the internal origins, each day's total is blended with
+   an exponential-smoothing forecast of the day totals, with one weight per horizon week
+   chosen on those origins (`forecasting.daily`); the hourly shape stays the profile's.
+5. The band is a gamma distribution with variance `mu + c (phi mu^2 + (event spread)^2)`:
    `phi` from rolling-origin forecasts inside the history, the event spread from how much
    the strength of a kind varied between its past occurrences, times the baseline, and `c`
-   so that the band covers 80% of those internal forecasts (`forecasting.bands`).
+   so that the band covers 80% of those internal (blended) forecasts
+   (`forecasting.bands`).
 """
 
 from __future__ import annotations
