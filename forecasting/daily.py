@@ -21,8 +21,9 @@ WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 """Candidate weights of the profile's day totals."""
 MIN_DAYS = 56
 """Fewer complete days before the origin (eight weeks) get no smoothing forecast."""
-MAX_DAYS = 364
-"""The smoothing model sees at most the last year of days."""
+MAX_DAYS = 182
+"""The smoothing model sees at most the last 26 weeks of days (a year scored the same on
+every backtest and took twice the time)."""
 RATIO_LIMITS = (0.5, 2.0)
 """Bounds of the smoothing model's day total over the profile's."""
 
