@@ -13,15 +13,20 @@ Per queue:
    judge an effect of a few percent.
 3. Event effects are learned per kind (shape over relative time) with a strength per
    occurrence; see `forecasting.effects`.
-4. The band is a gamma distribution with variance `mu + c (phi mu^2 + (event spread)^2)`:
+4. With eight weeks or more before the internal origins, each day's total is blended with
+   an exponential-smoothing forecast of the day totals, with one weight per horizon week
+   chosen on those origins (`forecasting.daily`); the hourly shape stays the profile's.
+5. The band is a gamma distribution with variance `mu + c (phi mu^2 + (event spread)^2)`:
    `phi` from rolling-origin forecasts inside the history, the event spread from how much
    the strength of a kind varied between its past occurrences, times the baseline, and `c`
-   so that the band covers 80% of those internal forecasts (`forecasting.bands`).
+   so that the band covers 80% of those internal (blended) forecasts
+   (`forecasting.bands`).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +48,14 @@ from forecasting.calendar import (
     to_timestamps,
     week_start,
 )
+from forecasting.daily import (
+    blend,
+    choose_weights,
+    day_ratio,
+    day_totals,
+    horizon_weeks,
+    smoothed_days,
+)
 from forecasting.effects import Effects, fit_effects
 from forecasting.monthly import day_of_month, day_of_month_factors
 from forecasting.profile import anomalous_days, centered_profile, level_profile, week_matrix
@@ -50,6 +63,8 @@ from forecasting.validation import InputError
 
 MIN_HISTORY_HOURS = HOURS_PER_WEEK
 SHORT_HISTORY_HOURS = 4 * HOURS_PER_WEEK
+SMOOTH_DAYS = 371
+"""Days ahead of the history that the day-total smoothing forecasts (a year and a week)."""
 FORECAST_COLUMNS = ["timestamp", "queue", "forecast", "p10", "p50", "p90", "promo"]
 
 
@@ -71,6 +86,12 @@ class QueueModel:
     first: int = 0
     annual: np.ndarray | None = None
     """Coefficients of the annual level curve (`forecasting.annual`); None = not used."""
+    day_weights: np.ndarray | None = None
+    """Weight of the profile's day totals per horizon week (`forecasting.daily`); None =
+    the profile alone."""
+    smooth_first_day: int = 0
+    smoothed: np.ndarray | None = None
+    """Day totals of the smoothing model from day `smooth_first_day` on."""
 
     def annual_factors(self, hours: np.ndarray, level_weeks: int) -> np.ndarray:
         """The annual level factor at `hours` (1 when not used)."""
@@ -118,7 +139,8 @@ class EventProfileForecaster:
                  promo_kinds: tuple[str, ...] = PROMO_KINDS, band_origins: int = 4,
                  band_horizon: int = 4 * HOURS_PER_WEEK, month_cycle: bool = True,
                  calibrate_band: bool = True, annual_cycle: bool = True,
-                 annual_tolerance: float = 1.02, random_state: int | None = None):
+                 annual_tolerance: float = 1.02, day_blend: bool = True,
+                 random_state: int | None = None):
         self.shape_weeks = shape_weeks
         self.level_weeks = level_weeks
         self.max_weeks = max_weeks
@@ -137,6 +159,7 @@ class EventProfileForecaster:
         self.calibrate_band = calibrate_band
         self.annual_cycle = annual_cycle
         self.annual_tolerance = annual_tolerance
+        self.day_blend = day_blend
         self.random_state = random_state
 
     def fit(self, history: pd.DataFrame, events: pd.DataFrame | None = None
@@ -196,9 +219,40 @@ class EventProfileForecaster:
                 annual = None
         clean_values = np.where(clean, values / month[day_of_month(hours)], np.nan)
         profile = self._profile(week_matrix(clean_values))
-        phi, band_scale = self._band(*internal)
-        return QueueModel(profile, effects, phi, last, int(observed.sum()), month, band_scale,
-                          first, annual)
+        model = QueueModel(profile, effects, np.nan, last, int(observed.sum()), month, 1.0,
+                           first, annual)
+        if self.day_blend:
+            internal = self._blend_internal(model, hours, scored, values, baseline, clean,
+                                            effects, occs, weekly)
+        model.phi, model.band_scale = self._band(*internal[:3])
+        return model
+
+    def _blend_internal(self, model: QueueModel, hours: np.ndarray, scored: np.ndarray,
+                        values: np.ndarray, baseline: np.ndarray, clean: np.ndarray,
+                        effects: Effects, occs: list[Occurrence], weekly: np.ndarray
+                        ) -> tuple[np.ndarray, ...]:
+        """Choose the day-total weights of `model` on the internal origins and fit its
+        smoothing model on the whole history; returns the internal forecasts blended with
+        those weights (for the band)."""
+        month_cycle = not np.allclose(model.month, 1.0)
+        internal = self._internal(hours, scored, values, baseline, clean, effects, occs,
+                                  month_cycle=month_cycle,
+                                  weekly=weekly if model.annual is not None else None,
+                                  smooth=True)
+        actual, mean, spread, ratio, week = internal
+        weeks = max(1, -(-self.band_horizon // HOURS_PER_WEEK))
+        if not len(actual) or np.all(ratio == 1.0):
+            return internal
+        expected = baseline * model.month[day_of_month(hours)]
+        first_day, totals = day_totals(hours, values, clean, expected)
+        smoothed = smoothed_days(totals, SMOOTH_DAYS)
+        if smoothed is None:
+            return internal
+        weights = choose_weights(actual, mean, ratio, week, weeks)
+        model.day_weights = weights
+        model.smooth_first_day = first_day + len(totals)
+        model.smoothed = smoothed
+        return actual, blend(mean, ratio, weights[week]), spread, ratio, week
 
     def _effects(self, hours: np.ndarray, values: np.ndarray, baseline: np.ndarray,
                  usable: np.ndarray, occs: list[Occurrence]) -> Effects:
@@ -217,14 +271,17 @@ class EventProfileForecaster:
 
     def _internal(self, hours: np.ndarray, scored: np.ndarray, values: np.ndarray,
                   baseline: np.ndarray, clean: np.ndarray, effects: Effects,
-                  occs: list[Occurrence], month_cycle: bool, weekly: np.ndarray | None = None
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(actual, forecast, event spread) at `band_origins` past origins: the profile (and
-        day-of-month factors with `month_cycle`) from the clean hours before each origin,
-        times the event effects (and the annual level curve fitted on the weekly levels
-        `weekly` before the origin), against every usable hour after it, so unlisted
-        disturbances count too."""
-        actuals, means, spreads = [], [], []
+                  occs: list[Occurrence], month_cycle: bool, weekly: np.ndarray | None = None,
+                  smooth: bool = False) -> tuple[np.ndarray, ...]:
+        """(actual, forecast, event spread, smoothing ratio, horizon week) at
+        `band_origins` past origins: the profile (and day-of-month factors with
+        `month_cycle`) from the clean hours before each origin, times the event effects (and
+        the annual level curve fitted on the weekly levels `weekly` before the origin),
+        against every usable hour after it, so unlisted disturbances count too. With
+        `smooth`, the ratio of the day-total smoothing model fitted before the origin to the
+        profile's day totals (`forecasting.daily`); 1 otherwise."""
+        actuals, means, spreads, ratios, weeks = [], [], [], [], []
+        count = max(1, -(-self.band_horizon // HOURS_PER_WEEK))
         end = len(hours)
         for j in range(1, self.band_origins + 1):
             origin = end - j * self.band_horizon
@@ -239,19 +296,49 @@ class EventProfileForecaster:
             profile = self._profile(week_matrix(past))
             window = slice(origin, min(end, origin + self.band_horizon))
             factor, spread = effects.multiplier(hours[window], occs)
-            base = profile[hour_of_week(hours[window])] * monthly[window]
+            coef = None
+            origin_week = (origin - 1) // HOURS_PER_WEEK + 1
             if weekly is not None:
-                origin_week = (origin - 1) // HOURS_PER_WEEK + 1
                 known = origin_week - 1 - self.radius_weeks  # levels made of pre-origin weeks
-                base = base * annual_factors(fit_annual(weekly, known), origin_week,
-                                             np.arange(window.start, window.stop)
-                                             // HOURS_PER_WEEK, self.level_weeks)
+                coef = fit_annual(weekly, known)
+
+            def base_at(index: np.ndarray, month: np.ndarray = month,
+                        profile: np.ndarray = profile, coef: np.ndarray | None = coef,
+                        origin_week: int = origin_week) -> np.ndarray:
+                grid = hours[0] + index
+                return (profile[hour_of_week(grid)] * month[day_of_month(grid)]
+                        * annual_factors(coef, origin_week, index // HOURS_PER_WEEK,
+                                         self.level_weeks))
+
+            index = np.arange(window.start, window.stop)
+            base = base_at(index)
+            ratio = np.ones(len(base))
+            if smooth:
+                expected = baseline[:origin] * monthly[:origin]
+                ratio = self._smoothing_ratio(hours[:origin], values[:origin],
+                                              clean[:origin], expected, hours[window],
+                                              lambda grid: base_at(grid - hours[0]))
             actuals.append(scored[window])
             means.append(base * factor)
             spreads.append(spread * base**2)
+            ratios.append(ratio)
+            weeks.append(horizon_weeks(hours[window], hours[origin], count))
         if not actuals:
-            return np.array([]), np.array([]), np.array([])
-        return tuple(np.concatenate(x) for x in (actuals, means, spreads))  # type: ignore
+            return tuple(np.array([]) for _ in range(5))
+        return tuple(np.concatenate(x) for x in (actuals, means, spreads, ratios, weeks))
+
+    @staticmethod
+    def _smoothing_ratio(hours: np.ndarray, values: np.ndarray, clean: np.ndarray,
+                         expected: np.ndarray, grid: np.ndarray,
+                         base_at: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """Per hour of `grid`, the smoothing model's day total (fitted on the history
+        `hours`, `values`) over the profile's day total (`base_at` of the day's hours)."""
+        first_day, totals = day_totals(hours, values, clean, expected)
+        start = first_day + len(totals)
+        smoothed = smoothed_days(totals, int(grid[-1] // 24) - start + 1)
+        if smoothed is None:
+            return np.ones(len(grid))
+        return day_ratio(grid, start, smoothed, _day_base(base_at, start, len(smoothed)))
 
     def _band(self, actual: np.ndarray, mean: np.ndarray, spread: np.ndarray
               ) -> tuple[float, float]:
@@ -286,6 +373,7 @@ class EventProfileForecaster:
             self._warn_unknown_kinds(queue, grid, mine)
             base = model.profile[hour_of_week(grid)] * model.month[day_of_month(grid)]
             base = base * model.annual_factors(grid, self.level_weeks)
+            base = base * self._day_factor(model, grid)
             factor, spread = model.effects.multiplier(grid, mine)
             mean = base * factor
             closed = inside_kinds(grid, events, queue, self.zero_kinds)
@@ -299,6 +387,25 @@ class EventProfileForecaster:
         out = pd.concat(frames, ignore_index=True)
         return out.sort_values(["timestamp", "queue"], kind="stable").reset_index(drop=True)
 
+    def _day_factor(self, model: QueueModel, grid: np.ndarray) -> np.ndarray:
+        """The blend of the smoothing model's day totals into the profile's at `grid` (1 =
+        the profile alone)."""
+        if model.day_weights is None or model.smoothed is None:
+            return np.ones(len(grid))
+
+        def base_at(hours: np.ndarray) -> np.ndarray:
+            return (model.profile[hour_of_week(hours)] * model.month[day_of_month(hours)]
+                    * model.annual_factors(hours, self.level_weeks))
+
+        lo = max(model.smooth_first_day, int(grid[0] // 24))
+        hi = min(model.smooth_first_day + len(model.smoothed), int(grid[-1] // 24) + 1)
+        if hi <= lo:
+            return np.ones(len(grid))
+        smoothed = model.smoothed[lo - model.smooth_first_day: hi - model.smooth_first_day]
+        ratio = day_ratio(grid, lo, smoothed, _day_base(base_at, lo, hi - lo))
+        week = horizon_weeks(grid, model.last_hour + 1, len(model.day_weights))
+        return blend(np.ones(len(grid)), ratio, model.day_weights[week])
+
     def _warn_unknown_kinds(self, queue: str, grid: np.ndarray, occs: list[Occurrence]) -> None:
         learned = self.learned_kinds_[queue] | {k.lower() for k in self.zero_kinds}
         unknown: dict[str, list[str]] = {}
@@ -310,6 +417,13 @@ class EventProfileForecaster:
             warnings.warn(f"queue {queue!r}: event kind {kind!r} ({', '.join(sorted(set(names)))}) "
                           f"has no past occurrence in the history; forecasting it with no "
                           f"event effect", ForecastWarning, stacklevel=3)
+
+
+def _day_base(base_at: Callable[[np.ndarray], np.ndarray], first_day: int, days: int
+              ) -> np.ndarray:
+    """The profile's total of each of `days` days from `first_day` (`base_at` of hours)."""
+    hours = np.arange(first_day * 24, (first_day + days) * 24, dtype=np.int64)
+    return base_at(hours).reshape(days, 24).sum(axis=1)
 
 
 def _wape(actual: np.ndarray, forecast: np.ndarray) -> float:
