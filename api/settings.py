@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from roster.domain.base import check_time_zone
 
 DEFAULT_SECRET = "development-secret-change-me"
 """Accepted in development only; production mode refuses to start with it."""
@@ -35,12 +37,9 @@ class Settings(BaseSettings):
     @classmethod
     def _zone(cls, value: str) -> str:
         try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"ROSTER_TIMEZONE: expected an IANA time zone such as Asia/Shanghai, got {value!r}"
-            ) from None
-        return value
+            return check_time_zone(value)
+        except ValueError as error:
+            raise ValueError(f"ROSTER_TIMEZONE: {error}") from None
 
     @model_validator(mode="after")
     def _production_secret(self) -> Settings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
@@ -24,6 +25,17 @@ class DomainModel(BaseModel):
     """Base for every domain model: strict field names, validated on assignment."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+def check_time_zone(value: str) -> str:
+    """Return `value` if it names an IANA time zone; raise ValueError naming it otherwise."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"expected an IANA time zone such as Asia/Shanghai, got {value!r}"
+        ) from None
+    return value
 
 
 def parse_clock(value: str) -> time:

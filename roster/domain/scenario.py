@@ -7,11 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
-from roster.domain.base import DomainModel, Identifier
+from roster.domain.base import DomainModel, Identifier, check_time_zone
 from roster.domain.requests import Leave, LeaveStatus, Preference
 from roster.domain.schedule import IntervalMinutes
 from roster.domain.team import Agent, Contract, Queue, ShiftTemplate
@@ -45,13 +44,7 @@ class TeamSettings(DomainModel):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"expected an IANA time zone such as Asia/Shanghai, got {value!r}"
-            ) from None
-        return value
+        return check_time_zone(value)
 
     @model_validator(mode="after")
     def _references(self) -> TeamSettings:
