@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import BindParameter, Table, bindparam, func, select
@@ -70,8 +71,11 @@ _LEAVE_OF_SWAPS = CURRENT_LEAVE.add_columns(LeaveRow.team_id).where(
     LeaveRow.agent_id.in_(select(_SWAPS.c.requester_id).where(_SWAPS.c.id.in_(_IDS)).union(
         select(_SWAPS.c.peer_id).where(_SWAPS.c.id.in_(_IDS)))))
 """The current leave of every party to the swaps (with its team), in one round trip."""
+_SWAP_COLUMNS = [c for c in _SWAPS.c if c.name != "last_check"]
+"""What a decision reads of a swap: all but its stored check (the approval writes a new one,
+so the old one is not parsed)."""
 _SWAPS_AND_SERIES = (
-    select(_SWAPS, _SERIES.c.published_roster_id.label("series_published_id"),
+    select(*_SWAP_COLUMNS, _SERIES.c.published_roster_id.label("series_published_id"),
            _SERIES.c.last_version.label("series_last_version"),
            _SERIES.c.requirements_rev.label("series_requirements_rev"),
            _SERIES.c.period_start.label("series_period_start"))
@@ -191,12 +195,13 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
                 writes.flush()
             for roster_id, version in made.items():  # committed: other requests may use them
                 versions.remember(session, roster_id, version)
-    return [swap_out(x) if isinstance(x, SwapRow) else x for x in outcomes]
+    return [x if isinstance(x, Exception) else swap_out(cast(SwapRow, x)) for x in outcomes]
 
 
 def _locked_swaps(session: Session, ids: list[int], most: int
                   ) -> tuple[dict[int, tuple[SwapRow, _Series]], list[int]]:
-    """The swaps (as detached rows: writes go through UPDATE) with their series, locked;
+    """The swaps (as plain objects, without their stored check: writes go through UPDATE)
+    with their series, locked;
     swaps of one series share its `_Series`. On PostgreSQL also `most` roster ids reserved
     for the versions the batch makes (else none: `BatchWrites` finds them)."""
     series: dict[int, _Series] = {}
@@ -209,7 +214,9 @@ def _locked_swaps(session: Session, ids: list[int], most: int
         mapping = values._mapping
         if postgres and not reserved:
             reserved = list(values.reserved_ids)
-        row = SwapRow(**{c.name: mapping[c.name] for c in _SWAPS.c})
+        # A plain object, not an ORM instance: only read and assigned here, written by UPDATE.
+        row = cast(SwapRow, SimpleNamespace(
+            **{c.name: mapping[c.name] for c in _SWAP_COLUMNS}, last_check=None))
         if row.series_id not in series:
             series[row.series_id] = _Series(values.series_published_id,
                                             values.series_last_version,

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from roster.domain import PlanningPeriod, Roster, Shift, TeamSettings
+from roster.domain import PlanningPeriod, Queue, Roster, Shift, TeamSettings
 from roster.results.coverage import worked_intervals
 from roster.results.service import agents_on_queue, staffing_evaluate
 
@@ -25,29 +25,31 @@ def headcount(shifts: Iterable[Shift], period: PlanningPeriod) -> Counter[tuple[
     total = period.days * period.intervals_per_day
     counts: Counter[tuple[int, str]] = Counter()
     for shift in shifts:
-        for index, queue in _worked(shift, origin, step):
-            if 0 <= index < total:
-                counts[index, queue] += 1
+        counts.update(_worked(shift, origin, step, total))
     return counts
 
 
-_WORKED: dict[tuple[int, datetime, timedelta],
-              tuple[Shift, tuple[tuple[int, str], ...]]] = {}
+_WORKED: dict[tuple[Any, ...], tuple[tuple[int, str], ...]] = {}
 
 
-def _worked(shift: Shift, origin: datetime, step: timedelta) -> tuple[tuple[int, str], ...]:
-    """`worked_intervals` of a shift, remembered while the same shift object comes back (a
-    roster version hands its shift objects on to the next, and a swap check counts the
-    shifts it moves again when the next version is built)."""
-    key = (id(shift), origin, step)
+def _worked(shift: Shift, origin: datetime, step: timedelta, total: int
+            ) -> tuple[tuple[int, str], ...]:
+    """`worked_intervals` of a shift inside the period (`total` intervals from `origin`),
+    remembered by what they depend on: the shift's times, breaks, segments and queue. A
+    roster version hands its shifts on to the next, a swap hands a shift over with its times
+    unchanged, so each shape is counted once."""
+    key = (shift.start, shift.end, shift.queue,
+           tuple((b.start, b.end) for b in shift.breaks) if shift.breaks else (),
+           tuple((x.start, x.end, x.queue) for x in shift.segments) if shift.segments else (),
+           origin, step, total)
     found = _WORKED.get(key)
-    if found is not None and found[0] is shift:  # the value keeps the shift (and its id) alive
-        return found[1]
-    intervals = tuple(worked_intervals(shift, origin, step))
-    if len(_WORKED) > 50_000:
-        _WORKED.clear()
-    _WORKED[key] = (shift, intervals)
-    return intervals
+    if found is None:
+        found = tuple((index, queue) for index, queue in worked_intervals(shift, origin, step)
+                      if 0 <= index < total)
+        if len(_WORKED) > 50_000:
+            _WORKED.clear()
+        _WORKED[key] = found
+    return found
 
 
 Needs = tuple[dict[tuple[str, str], dict[str, Any]], str | None]
@@ -89,17 +91,17 @@ def coverage_effect(settings: TeamSettings, before: Roster, removed: Sequence[Sh
     needs_by_key, column = needs
     rows = []
     for index, queue in changed:
-        start = origin + index * step
+        start = (origin + index * step).strftime("%Y-%m-%d %H:%M")
         agents_before = all_counts.get((index, queue), 0)
         agents_after = agents_before - minus.get((index, queue), 0) + plus.get((index, queue), 0)
-        need = needs_by_key.get((start.strftime("%Y-%m-%d %H:%M"), queue))
+        need = needs_by_key.get((start, queue))
         rows.append({"start": start, "queue": queue, "agents_before": agents_before,
                      "agents_after": agents_after, "change": agents_after - agents_before,
                      "required": None if need is None or column is None else int(need[column]),
                      "volume": None if need is None else need.get("volume")})
     _project(rows, settings, period.interval_minutes, column == "scheduled")
     worse = any(_is_worse(row, bool(needs_by_key)) for row in rows)
-    return {"intervals": [_out(row) for row in rows], "worse": worse,
+    return {"intervals": rows, "worse": worse,
             "service_levels": any(row["service_level_after"] is not None for row in rows)}
 
 
@@ -130,15 +132,13 @@ def _project(rows: list[dict[str, Any]], settings: TeamSettings, interval: int,
         row["service_level_before"] = row["service_level_after"] = None
     if evaluate is None:
         return
-    described: dict[str, str] = {}  # each queue's parameters, as part of the memo key
     for row in rows:
         queue = settings.queues.get(row["queue"])
         if row["volume"] is None or queue is None or not math.isfinite(float(row["volume"])):
             continue
-        if queue.name not in described:
-            described[queue.name] = queue.model_dump_json()
+        described = _described(queue)
         for which in ("before", "after"):
-            key = (described[queue.name], interval, after_shrinkage, float(row["volume"]),
+            key = (described, interval, after_shrinkage, float(row["volume"]),
                    int(row[f"agents_{which}"]))
             if key not in _PROJECTED:  # what `project_service` computes, for one row
                 agents = agents_on_queue(key[4], queue, after_shrinkage)
@@ -147,6 +147,20 @@ def _project(rows: list[dict[str, Any]], settings: TeamSettings, interval: int,
                     _PROJECTED.clear()
                 _PROJECTED[key] = _number(projection.service_level)
             row[f"service_level_{which}"] = _PROJECTED[key]
+
+
+_DESCRIBED: dict[int, tuple[Queue, str]] = {}
+
+
+def _described(queue: Queue) -> str:
+    """The queue's parameters as JSON (part of the projection memo's key), remembered per
+    queue object (the value keeps it alive, so its id stays its own)."""
+    found = _DESCRIBED.get(id(queue))
+    if found is None or found[0] is not queue:
+        if len(_DESCRIBED) > 1000:
+            _DESCRIBED.clear()
+        found = _DESCRIBED[id(queue)] = (queue, queue.model_dump_json())
+    return found[1]
 
 
 def _number(value: Any) -> float | None:
@@ -165,8 +179,3 @@ def _is_worse(row: dict[str, Any], has_requirements: bool) -> bool:
     required = row["required"] or 0
     return row["agents_after"] < required
 
-
-def _out(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    out["start"] = row["start"].strftime("%Y-%m-%d %H:%M")
-    return out
