@@ -8,7 +8,7 @@ from threading import Lock
 from typing import Any
 
 from roster.checker import Violation, check_roster, check_shift, schedule_violations
-from roster.domain import Roster, Shift, Team
+from roster.domain import Agent, Roster, Shift, Team
 
 
 def violations_for(team: Team, roster: Roster, agent_ids: set[str],
@@ -61,13 +61,15 @@ def _shape(shift: Shift) -> tuple[Any, ...]:
 
 def standing_violations(team: Team, roster: Roster, agent_id: str,
                         shifts: Sequence[Shift]) -> list[Violation]:
-    """`violations_for` one agent's shifts (the same violations in the same order), made of
-    parts remembered by what they read: each shift's own rules by the shift's times, breaks,
-    segments, template and queue; the rules over the shifts together (workload, runs of days,
-    rest) by each shift's day, times, breaks and template, which a queue does not change.
-    Both also by the agent, the team's settings, the agent's leave and the period. A swap
-    moves two shifts, so a check recomputes the own rules of the two moved shifts and, when
-    the times or templates moved, the two agents' rules over their week."""
+    """`violations_for` one agent's shifts (the same violations in the same order),
+    remembered while the same shift objects come back (a version hands the shifts a change
+    did not touch on to the next, so an agent's standing violations are found once), and
+    otherwise made of parts remembered by what they read: each shift's own rules by the
+    shift's times, breaks, segments, template and queue; the rules over the shifts together
+    (workload, runs of days, rest) by each shift's day, times, breaks and template, which a
+    queue does not change. All also by the agent, the team's settings, the agent's leave and
+    the period. A swap moves two shifts, so a check recomputes the own rules of the two moved
+    shifts and, when the times or templates moved, the two agents' rules over their week."""
     agent = team.agent(agent_id)
     settings = team.settings
     leave = tuple((x.start, x.end, x.type, x.status) for x in team.leave
@@ -76,6 +78,15 @@ def standing_violations(team: Team, roster: Roster, agent_id: str,
     owner = (agent_id, id(agent), id(settings), period.start, period.days,
              period.interval_minutes, leave)
     alive = (agent, settings)  # kept with each entry, so the ids above stay theirs
+    return _remembered(("shifts", *owner, *(id(x) for x in shifts)), (*alive, *shifts),
+                       lambda: _assembled(team, roster, agent, owner, alive, shifts))
+
+
+def _assembled(team: Team, roster: Roster, agent: Agent, owner: tuple[Any, ...],
+               alive: tuple[Any, ...], shifts: Sequence[Shift]) -> list[Violation]:
+    """`standing_violations` from its remembered parts (see there)."""
+    settings = team.settings
+    agent_id = agent.id
     small_team = Team.model_construct(settings=settings, agents=[agent], preferences=[],
                                       leave=[x for x in team.leave if x.agent_id == agent_id])
     ordered = sorted(shifts, key=lambda s: s.start)

@@ -20,36 +20,43 @@ from roster.results.service import agents_on_queue, staffing_evaluate
 
 def headcount(shifts: Iterable[Shift], period: PlanningPeriod) -> Counter[tuple[int, str]]:
     """Agents serving each queue, keyed by (interval index in the period, queue)."""
-    origin = datetime.combine(period.start, datetime.min.time())
-    step = timedelta(minutes=period.interval_minutes)
-    total = period.days * period.intervals_per_day
     counts: Counter[tuple[int, str]] = Counter()
     for shift in shifts:
-        counts.update(_worked(shift, origin, step, total))
+        counts.update(worked_in(shift, period))
     return counts
 
 
-_WORKED: dict[tuple[Any, ...], tuple[tuple[int, str], ...]] = {}
+_BY_SHIFT: dict[tuple[Any, ...], tuple[Shift, tuple[tuple[int, str], ...]]] = {}
+_BY_SHAPE: dict[tuple[Any, ...], tuple[tuple[int, str], ...]] = {}
 
 
-def _worked(shift: Shift, origin: datetime, step: timedelta, total: int
-            ) -> tuple[tuple[int, str], ...]:
-    """`worked_intervals` of a shift inside the period (`total` intervals from `origin`),
-    remembered by what they depend on: the shift's times, breaks, segments and queue. A
-    roster version hands its shifts on to the next, a swap hands a shift over with its times
-    unchanged, so each shape is counted once."""
-    key = (shift.start, shift.end, shift.queue,
-           tuple((b.start, b.end) for b in shift.breaks) if shift.breaks else (),
-           tuple((x.start, x.end, x.queue) for x in shift.segments) if shift.segments else (),
-           origin, step, total)
-    found = _WORKED.get(key)
-    if found is None:
-        found = tuple((index, queue) for index, queue in worked_intervals(shift, origin, step)
-                      if 0 <= index < total)
-        if len(_WORKED) > 50_000:
-            _WORKED.clear()
-        _WORKED[key] = found
-    return found
+def worked_in(shift: Shift, period: PlanningPeriod) -> tuple[tuple[int, str], ...]:
+    """(interval index in the period, queue) where the shift serves a queue
+    (`worked_intervals` inside the period). Remembered per shift object (a roster version
+    hands its shifts on to the next) and, for a new object, by what the intervals depend on:
+    the shift's times, breaks, segments and queue (a swap hands a shift over unchanged)."""
+    grid = (period.start, period.days, period.interval_minutes)
+    key = (id(shift), grid)
+    found = _BY_SHIFT.get(key)
+    if found is not None and found[0] is shift:  # the value keeps the shift (and its id) alive
+        return found[1]
+    shape = (shift.start, shift.end, shift.queue,
+             tuple((b.start, b.end) for b in shift.breaks),
+             tuple((x.start, x.end, x.queue) for x in shift.segments), grid)
+    intervals = _BY_SHAPE.get(shape)
+    if intervals is None:
+        origin = datetime.combine(period.start, datetime.min.time())
+        step = timedelta(minutes=period.interval_minutes)
+        total = period.days * period.intervals_per_day
+        intervals = tuple((index, queue) for index, queue in worked_intervals(shift, origin, step)
+                          if 0 <= index < total)
+        if len(_BY_SHAPE) > 50_000:
+            _BY_SHAPE.clear()
+        _BY_SHAPE[shape] = intervals
+    if len(_BY_SHIFT) > 50_000:
+        _BY_SHIFT.clear()
+    _BY_SHIFT[key] = (shift, intervals)
+    return intervals
 
 
 Needs = tuple[dict[tuple[str, str], dict[str, Any]], str | None]

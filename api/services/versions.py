@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import NotFound
 from api.models import RosterRow
-from api.services.coverage import headcount
+from api.services.coverage import headcount, worked_in
 from roster.domain import Roster, Shift
 
 ShiftKey = tuple[str, date]
@@ -135,8 +135,12 @@ class Version:
         if self._counts is not None:
             period = self.head.period
             counts = self._counts.copy()
-            counts.subtract(headcount([self.shifts[k] for k in removed], period))
-            counts.update(headcount(added, period))
+            for key in removed:
+                for interval in worked_in(self.shifts[key], period):
+                    counts[interval] -= 1
+            for shift in added:
+                for interval in worked_in(shift, period):
+                    counts[interval] += 1
         by_agent = None
         if self._by_agent is not None:
             by_agent = dict(self._by_agent)
