@@ -15,7 +15,7 @@ from typing import Any
 
 from roster.domain import PlanningPeriod, Queue, Roster, Shift, TeamSettings
 from roster.results.coverage import worked_intervals
-from roster.results.service import agents_on_queue, staffing_evaluate
+from roster.results.service import agents_on_queue
 
 
 def headcount(shifts: Iterable[Shift], period: PlanningPeriod) -> Counter[tuple[int, str]]:
@@ -133,12 +133,13 @@ def _base_counts(roster: Roster, keys: list[tuple[int, str]]) -> Counter[tuple[i
 
 def _project(rows: list[dict[str, Any]], settings: TeamSettings, interval: int,
              after_shrinkage: bool) -> None:
-    """Projected service levels before and after, memoised per queue, volume and headcount."""
-    evaluate = staffing_evaluate()
+    """Projected service levels before and after, memoised per queue, volume and headcount;
+    what the memo lacks is computed per queue in one vectorised call of the staffing models
+    (`roster.staffing.projection.measures`, as `evaluate` does for one interval)."""
     for row in rows:
         row["service_level_before"] = row["service_level_after"] = None
-    if evaluate is None:
-        return
+    wanted: list[tuple[dict[str, Any], str, tuple[Any, ...]]] = []  # not in the memo yet
+    missing: dict[tuple[Any, ...], Queue] = {}
     for row in rows:
         queue = settings.queues.get(row["queue"])
         if row["volume"] is None or queue is None or not math.isfinite(float(row["volume"])):
@@ -147,13 +148,43 @@ def _project(rows: list[dict[str, Any]], settings: TeamSettings, interval: int,
         for which in ("before", "after"):
             key = (described, interval, after_shrinkage, float(row["volume"]),
                    int(row[f"agents_{which}"]))
-            if key not in _PROJECTED:  # what `project_service` computes, for one row
-                agents = agents_on_queue(key[4], queue, after_shrinkage)
-                projection = evaluate(queue, key[3], interval, agents, promo=False)
-                if len(_PROJECTED) > 100_000:
-                    _PROJECTED.clear()
-                _PROJECTED[key] = _number(projection.service_level)
-            row[f"service_level_{which}"] = _PROJECTED[key]
+            if key in _PROJECTED:
+                row[f"service_level_{which}"] = _PROJECTED[key]
+            else:
+                wanted.append((row, f"service_level_{which}", key))
+                missing[key] = queue
+    if missing:
+        computed = _compute(missing)
+        for row, column, key in wanted:
+            row[column] = computed[key]
+
+
+def _compute(missing: dict[tuple[Any, ...], Queue]) -> dict[tuple[Any, ...], float | None]:
+    """Service levels of the memo keys (queue JSON, interval, after shrinkage, volume,
+    rostered agents), one call of the staffing models per queue and interval; also
+    remembered."""
+    from roster.staffing.inputs import check_agents, check_interval, check_volume
+    from roster.staffing.projection import measures, offered_load
+
+    computed: dict[tuple[Any, ...], float | None] = {}
+    groups: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
+    for key in missing:
+        groups.setdefault((key[0], key[1]), []).append(key)
+    if len(_PROJECTED) + len(missing) > 100_000:
+        _PROJECTED.clear()
+    for (_, interval), keys in groups.items():
+        queue = missing[keys[0]]
+        volumes = [key[3] for key in keys]
+        agents = [agents_on_queue(key[4], queue, key[2]) for key in keys]
+        check_interval(interval)
+        for volume, count in zip(volumes, agents, strict=True):
+            check_volume(volume)
+            check_agents(count)
+        result = measures(queue, offered_load(queue, volumes, interval), agents,
+                          [False] * len(keys))
+        for key, level in zip(keys, result.service_level, strict=True):
+            computed[key] = _PROJECTED[key] = _number(level)
+    return computed
 
 
 _DESCRIBED: dict[int, tuple[Queue, str]] = {}
