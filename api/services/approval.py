@@ -35,6 +35,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import BindParameter, Table, bindparam, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.clock import utc_now
@@ -145,13 +146,23 @@ def approve_batch(sessions: sessionmaker[Session], batch: Sequence[Approval]) ->
 
     An approval refused or not allowed gets its error and changes nothing but its stored
     check; the others go on. Anything unexpected rolls the whole transaction back and each
-    approval is then made in a transaction of its own, so one cannot spoil the others.
+    approval is then made in a transaction of its own, so one cannot spoil the others. A
+    connection found dead (the pool does not ping before each use: the database restarted,
+    say) is tried once more on a fresh one.
     """
-    try:
-        return _in_one_transaction(sessions, batch)
-    except Exception as err:
-        if len(batch) == 1:
-            return [err]
+    for attempt in (1, 2):
+        try:
+            return _in_one_transaction(sessions, batch)
+        except DBAPIError as err:
+            if err.connection_invalidated and attempt == 1:
+                continue  # the pool dropped its connections: once more on a new one
+            if len(batch) == 1:
+                return [err]
+            break
+        except Exception as err:
+            if len(batch) == 1:
+                return [err]
+            break
     return [approve_batch(sessions, [one])[0] for one in batch]
 
 

@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from api.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from api.services import approval
@@ -109,6 +110,43 @@ def test_an_unexpected_failure_is_retried_alone_and_spoils_nothing(
     assert [v["version"] for v in versions] == [1, 2, 3]
     assert world.get("sup", f"/swaps/{broken}").json()["status"] == "pending_supervisor"
     assert days_of(world, versions[-1]["id"], "a2") == days_of(world, world.roster_id, "a2")
+
+
+def test_a_dead_connection_is_tried_once_more_on_a_fresh_one(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = give_away(world, "a1", MON)
+    second = give_away(world, "a2", TUE)
+    real = approval._locked_swaps
+    calls: list[int] = []
+
+    def dropped(session: Any, ids: list[int], most: int) -> Any:
+        calls.append(len(ids))
+        if len(calls) == 1:  # as psycopg reports a server gone away, pool invalidated
+            raise DBAPIError("SELECT", {}, RuntimeError("server closed the connection"),
+                             connection_invalidated=True)
+        return real(session, ids, most)
+
+    monkeypatch.setattr(approval, "_locked_swaps", dropped)
+    sup = world.users["sup"]
+    out = approve_batch(world.app.state.sessions, [Approval(sup, first, ""),
+                                                   Approval(sup, second, "")])
+    assert calls == [2, 2]  # the whole batch again, not one by one
+    assert [o["status"] for o in out if isinstance(o, dict)] == ["approved"] * 2
+    assert [v["version"] for v in world.get("plan", "/teams/t1/rosters").json()] == [1, 2, 3]
+
+
+def test_a_connection_dead_twice_answers_each_approval_with_the_error(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    only = give_away(world, "a1", MON)
+
+    def dropped(session: Any, ids: list[int], most: int) -> Any:
+        raise DBAPIError("SELECT", {}, RuntimeError("server closed the connection"),
+                         connection_invalidated=True)
+
+    monkeypatch.setattr(approval, "_locked_swaps", dropped)
+    out = approve_batch(world.app.state.sessions, [Approval(world.users["sup"], only, "")])
+    assert len(out) == 1 and isinstance(out[0], DBAPIError)
+    assert world.get("sup", f"/swaps/{only}").json()["status"] == "pending_supervisor"
 
 
 def test_the_queue_answers_each_waiting_request(world: World) -> None:
