@@ -119,12 +119,12 @@ def test_a_dead_connection_is_tried_once_more_on_a_fresh_one(
     real = approval._locked_swaps
     calls: list[int] = []
 
-    def dropped(session: Any, ids: list[int], most: int) -> Any:
-        calls.append(len(ids))
+    def dropped(rows: Any) -> Any:
+        calls.append(len(rows))
         if len(calls) == 1:  # as psycopg reports a server gone away, pool invalidated
             raise DBAPIError("SELECT", {}, RuntimeError("server closed the connection"),
                              connection_invalidated=True)
-        return real(session, ids, most)
+        return real(rows)
 
     monkeypatch.setattr(approval, "_locked_swaps", dropped)
     sup = world.users["sup"]
@@ -139,7 +139,7 @@ def test_a_connection_dead_twice_answers_each_approval_with_the_error(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     only = give_away(world, "a1", MON)
 
-    def dropped(session: Any, ids: list[int], most: int) -> Any:
+    def dropped(rows: Any) -> Any:
         raise DBAPIError("SELECT", {}, RuntimeError("server closed the connection"),
                          connection_invalidated=True)
 
