@@ -46,7 +46,10 @@ def make_engine(url: str) -> Engine:
         _GATES[engine] = WriteGate(f"{database}-writers.lock"
                                    if database and database != ":memory:" else None)
         return engine
-    engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    # No ping before each checkout (a round trip per transaction): a connection found dead
+    # raises once, SQLAlchemy then drops the pool's connections, and the approvals try
+    # again on a fresh one (`api.services.approval.approve_batch`).
+    engine = create_engine(url, pool_size=20, max_overflow=20)
     _GATES[engine] = WriteGate(None)
     return engine
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -111,17 +111,25 @@ def principals_in(session: Session, user_ids: Collection[int]
                   ) -> dict[int, Principal | NotAuthenticated]:
     """`principal_in` of several users in one query: each user's principal, or the
     NotAuthenticated that `principal_in` would raise for them."""
+    found = session.connection().execute(_PRINCIPALS, {"user_ids": list(user_ids)}
+                                         ).all() if user_ids else []
+    return principals_of_rows(user_ids, found)
+
+
+def principals_of_rows(user_ids: Collection[int], found: Iterable[Any]
+                       ) -> dict[int, Principal | NotAuthenticated]:
+    """`principals_in` from the rows its query returned (`found`, with attributes `id`,
+    `username`, `role`, `team_id`, `agent_id`, `active` and `supervised`)."""
     rows: dict[int, list[Any]] = {user_id: [] for user_id in user_ids}
-    if rows:
-        for row in session.connection().execute(_PRINCIPALS, {"user_ids": list(rows)}):
-            rows[row.id].append(row)
-    found: dict[int, Principal | NotAuthenticated] = {}
+    for row in found:
+        rows[row.id].append(row)
+    found_principals: dict[int, Principal | NotAuthenticated] = {}
     for user_id, mine in rows.items():
         try:
-            found[user_id] = _principal_of(user_id, mine)
+            found_principals[user_id] = _principal_of(user_id, mine)
         except NotAuthenticated as err:
-            found[user_id] = err
-    return found
+            found_principals[user_id] = err
+    return found_principals
 
 
 async def get_token_user_id(

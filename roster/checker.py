@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -73,12 +74,21 @@ def check_roster(team: Team, roster: Roster, previous: Roster | None = None) -> 
 
 def _agent_violations(team: Team, roster: Roster, agent: Agent, shifts: list[Shift],
                       earlier: list[Shift], has_previous: bool) -> list[Violation]:
-    contract = team.contract_of(agent)
     found: list[Violation] = []
     for shift in shifts:
         found += check_shift(team, roster, agent, shift)
-    found += _workload(team, roster, agent, contract, shifts)
-    found += _sequences(roster, agent, contract, shifts, earlier, has_previous)
+    return found + schedule_violations(team, roster, agent, shifts, earlier, has_previous)
+
+
+def schedule_violations(team: Team, roster: Roster, agent: Agent, shifts: list[Shift],
+                        earlier: Sequence[Shift] = (), has_previous: bool = False
+                        ) -> list[Violation]:
+    """Rules on an agent's shifts together (`shifts` sorted by start, `earlier` the previous
+    roster's): workload, runs of days, rest and successions. They read each shift's day,
+    times, breaks and template, never its queue."""
+    contract = team.contract_of(agent)
+    found = _workload(team, roster, agent, contract, shifts)
+    found += _sequences(roster, agent, contract, shifts, list(earlier), has_previous)
     found += _rest_and_successions(team, agent, contract, [*earlier, *shifts])
     return found
 

@@ -3,9 +3,10 @@
 Approvals of one server process queue on `api.db.write_gate` (and on SQLite the server
 processes also queue on its lock file), so one transaction at a time per process holds the
 database locks: on SQLite from the start of the transaction, on PostgreSQL from the row
-locks on (the users and the leave are read before). The transaction locks before it reads
-what it changes: on SQLite the database's write lock (`BEGIN IMMEDIATE`), on PostgreSQL the
-swap row and its series row in one `SELECT ... FOR UPDATE`. So each check runs on the very
+locks on (taken with the reads of the users and the leave, in the transaction's first
+round trip). The transaction locks before it reads what it changes: on SQLite the
+database's write lock (`BEGIN IMMEDIATE`), on PostgreSQL the swap row and its series row in
+one `SELECT ... FOR UPDATE`. So each check runs on the very
 version it replaces, nothing else moves the published pointer in between, and a second
 approval of the same swap, or of one that conflicts with it, sees the new state and gets
 409 with the reasons. The compare-and-set on `published_roster_id` stays as the guard of
@@ -16,7 +17,8 @@ One transaction may decide several approvals in turn (`approve_batch`, fed by
 and the lot shares one lock and one commit.
 
 Per transaction: each user (one query), the parties' leave (one query), the swaps with
-their series (one query, locking them); per approval the check on the two agents' shifts and
+their series (one query, locking them; on PostgreSQL the three sent with BEGIN in one round
+trip, `approval_reads`); per approval the check on the two agents' shifts and
 on the headcount of the intervals their shifts touch, from the version held in memory. The
 writes wait for the end of the batch (`BatchWrites`) and go out in a fixed number of statements
 whatever its size: the new versions (their change, and in every
@@ -27,22 +29,25 @@ the audit rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Table, bindparam, func, select
+from sqlalchemy import BindParameter, Table, bindparam, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.clock import utc_now
 from api.db import write_gate
-from api.deps import Principal, principals_in
+from api.deps import Principal, principals_in, principals_of_rows
 from api.errors import ApiError, Conflict, Forbidden, NotFound
-from api.models import LeaveRow, RosterRow, SeriesRow, SwapRow
+from api.models import LeaveRow, SeriesRow, SwapRow
 from api.services import rosters as store
 from api.services import versions
+from api.services.approval_reads import read_pipelined
 from api.services.approval_writes import BatchWrites
 from api.services.audit import entry
 from api.services.swaps import (
@@ -61,7 +66,6 @@ from api.services.teams import CURRENT_LEAVE, leave_of_row, team_with
 
 _SWAPS = cast(Table, SwapRow.__table__)
 _SERIES = cast(Table, SeriesRow.__table__)
-_ROSTERS = cast(Table, RosterRow.__table__)
 
 # Built once: each approval only binds values (no statement building or cache-key work).
 _IDS: BindParameter[list[int]] = bindparam("swap_ids", expanding=True)
@@ -70,20 +74,18 @@ _LEAVE_OF_SWAPS = CURRENT_LEAVE.add_columns(LeaveRow.team_id).where(
     LeaveRow.agent_id.in_(select(_SWAPS.c.requester_id).where(_SWAPS.c.id.in_(_IDS)).union(
         select(_SWAPS.c.peer_id).where(_SWAPS.c.id.in_(_IDS)))))
 """The current leave of every party to the swaps (with its team), in one round trip."""
+_SWAP_COLUMNS = [c for c in _SWAPS.c if c.name != "last_check"]
+"""What a decision reads of a swap: all but its stored check (the approval writes a new one,
+so the old one is not parsed)."""
 _SWAPS_AND_SERIES = (
-    select(_SWAPS, _SERIES.c.published_roster_id.label("series_published_id"),
+    select(*_SWAP_COLUMNS, _SERIES.c.published_roster_id.label("series_published_id"),
            _SERIES.c.last_version.label("series_last_version"),
            _SERIES.c.requirements_rev.label("series_requirements_rev"),
            _SERIES.c.period_start.label("series_period_start"))
     .join(_SERIES, _SERIES.c.id == _SWAPS.c.series_id)
     .where(_SWAPS.c.id.in_(_IDS)).order_by(_SWAPS.c.id).with_for_update())
-"""The swaps and their series, all locked (PostgreSQL) in one round trip."""
-_SWAPS_SERIES_AND_IDS = _SWAPS_AND_SERIES.add_columns(
-    select(func.array_agg(func.nextval(func.pg_get_serial_sequence("rosters", "id"))))
-    .select_from(func.generate_series(1, bindparam("n"))).scalar_subquery()
-    .label("reserved_ids"))
-"""On PostgreSQL the same, with `n` roster ids reserved from the table's sequence in the same
-round trip (an uncorrelated subquery: evaluated once, the same ids on every row)."""
+"""The swaps and their series, all locked (SQLite: the transaction holds the write lock
+already; PostgreSQL reads them with `approval_reads`)."""
 @dataclass(frozen=True)
 class Approval:
     """One approval to make: who (a user id, looked up in the transaction, or a principal),
@@ -141,13 +143,23 @@ def approve_batch(sessions: sessionmaker[Session], batch: Sequence[Approval]) ->
 
     An approval refused or not allowed gets its error and changes nothing but its stored
     check; the others go on. Anything unexpected rolls the whole transaction back and each
-    approval is then made in a transaction of its own, so one cannot spoil the others.
+    approval is then made in a transaction of its own, so one cannot spoil the others. A
+    connection found dead (the pool does not ping before each use: the database restarted,
+    say) is tried once more on a fresh one.
     """
-    try:
-        return _in_one_transaction(sessions, batch)
-    except Exception as err:
-        if len(batch) == 1:
-            return [err]
+    for attempt in (1, 2):
+        try:
+            return _in_one_transaction(sessions, batch)
+        except DBAPIError as err:
+            if err.connection_invalidated and attempt == 1:
+                continue  # the pool dropped its connections: once more on a new one
+            if len(batch) == 1:
+                return [err]
+            break
+        except Exception as err:
+            if len(batch) == 1:
+                return [err]
+            break
     return [approve_batch(sessions, [one])[0] for one in batch]
 
 
@@ -162,15 +174,22 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
             queued.enter_context(write_gate(engine))
         with sessions() as session:
             with session.begin():
-                users = principals_in(session, {one.who for one in batch
-                                                if not isinstance(one.who, Principal)})
+                user_ids = {one.who for one in batch if not isinstance(one.who, Principal)}
+                ids = sorted({one.swap_id for one in batch})
+                if locks_at_begin:
+                    users = principals_in(session, user_ids)
+                    db = session.connection()
+                    leave: Sequence[Any] = db.execute(_LEAVE_OF_SWAPS, {"swap_ids": ids}).all()
+                    rows: Sequence[Mapping[str, Any]] = [
+                        r._mapping for r in db.execute(_SWAPS_AND_SERIES, {"swap_ids": ids})]
+                else:  # PostgreSQL: BEGIN and the reads in one round trip, locking at once
+                    queued.enter_context(write_gate(engine))
+                    read = read_pipelined(session, _SWAP_COLUMNS, user_ids, ids, len(batch))
+                    users = principals_of_rows(user_ids, read.users)
+                    leave, rows = read.leave, read.locked
                 whos = [one.who if isinstance(one.who, Principal) else users[one.who]
                         for one in batch]
-                ids = sorted({one.swap_id for one in batch})
-                leave = session.connection().execute(_LEAVE_OF_SWAPS, {"swap_ids": ids}).all()
-                if not locks_at_begin:  # queue here: the reads above need no lock
-                    queued.enter_context(write_gate(engine))
-                locked, reserved = _locked_swaps(session, ids, len(batch))
+                locked, reserved = _locked_swaps(rows)
                 writes = BatchWrites(session, len(batch), reserved)
                 for one, who in zip(batch, whos, strict=True):
                     if isinstance(who, ApiError):
@@ -191,30 +210,29 @@ def _in_one_transaction(sessions: sessionmaker[Session], batch: Sequence[Approva
                 writes.flush()
             for roster_id, version in made.items():  # committed: other requests may use them
                 versions.remember(session, roster_id, version)
-    return [swap_out(x) if isinstance(x, SwapRow) else x for x in outcomes]
+    return [x if isinstance(x, Exception) else swap_out(cast(SwapRow, x)) for x in outcomes]
 
 
-def _locked_swaps(session: Session, ids: list[int], most: int
+def _locked_swaps(rows: Iterable[Mapping[str, Any]]
                   ) -> tuple[dict[int, tuple[SwapRow, _Series]], list[int]]:
-    """The swaps (as detached rows: writes go through UPDATE) with their series, locked;
-    swaps of one series share its `_Series`. On PostgreSQL also `most` roster ids reserved
-    for the versions the batch makes (else none: `BatchWrites` finds them)."""
+    """The locked swaps (as plain objects, without their stored check: writes go through
+    UPDATE) with their series, from the rows of the locking read; swaps of one series share
+    its `_Series`. Also the roster ids reserved with them (PostgreSQL; else none:
+    `BatchWrites` finds them)."""
     series: dict[int, _Series] = {}
     found = {}
-    db = session.connection()
     reserved: list[int] = []
-    postgres = db.dialect.name == "postgresql"
-    statement = _SWAPS_SERIES_AND_IDS if postgres else _SWAPS_AND_SERIES
-    for values in db.execute(statement, {"swap_ids": ids, "n": most}):
-        mapping = values._mapping
-        if postgres and not reserved:
-            reserved = list(values.reserved_ids)
-        row = SwapRow(**{c.name: mapping[c.name] for c in _SWAPS.c})
+    for values in rows:
+        if not reserved and values.get("reserved_ids"):
+            reserved = list(values["reserved_ids"])
+        # A plain object, not an ORM instance: only read and assigned here, written by UPDATE.
+        row = cast(SwapRow, SimpleNamespace(
+            **{c.name: values[c.name] for c in _SWAP_COLUMNS}, last_check=None))
         if row.series_id not in series:
-            series[row.series_id] = _Series(values.series_published_id,
-                                            values.series_last_version,
-                                            values.series_requirements_rev or 0,
-                                            values.series_period_start)
+            series[row.series_id] = _Series(values["series_published_id"],
+                                            values["series_last_version"],
+                                            values["series_requirements_rev"] or 0,
+                                            values["series_period_start"])
         found[row.id] = (row, series[row.series_id])
     return found, reserved
 

@@ -13,40 +13,49 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from roster.domain import PlanningPeriod, Roster, Shift, TeamSettings
+from roster.domain import PlanningPeriod, Queue, Roster, Shift, TeamSettings
 from roster.results.coverage import worked_intervals
-from roster.results.service import agents_on_queue, staffing_evaluate
+from roster.results.service import agents_on_queue
 
 
 def headcount(shifts: Iterable[Shift], period: PlanningPeriod) -> Counter[tuple[int, str]]:
     """Agents serving each queue, keyed by (interval index in the period, queue)."""
-    origin = datetime.combine(period.start, datetime.min.time())
-    step = timedelta(minutes=period.interval_minutes)
-    total = period.days * period.intervals_per_day
     counts: Counter[tuple[int, str]] = Counter()
     for shift in shifts:
-        for index, queue in _worked(shift, origin, step):
-            if 0 <= index < total:
-                counts[index, queue] += 1
+        counts.update(worked_in(shift, period))
     return counts
 
 
-_WORKED: dict[tuple[int, datetime, timedelta],
-              tuple[Shift, tuple[tuple[int, str], ...]]] = {}
+_BY_SHIFT: dict[tuple[Any, ...], tuple[Shift, tuple[tuple[int, str], ...]]] = {}
+_BY_SHAPE: dict[tuple[Any, ...], tuple[tuple[int, str], ...]] = {}
 
 
-def _worked(shift: Shift, origin: datetime, step: timedelta) -> tuple[tuple[int, str], ...]:
-    """`worked_intervals` of a shift, remembered while the same shift object comes back (a
-    roster version hands its shift objects on to the next, and a swap check counts the
-    shifts it moves again when the next version is built)."""
-    key = (id(shift), origin, step)
-    found = _WORKED.get(key)
+def worked_in(shift: Shift, period: PlanningPeriod) -> tuple[tuple[int, str], ...]:
+    """(interval index in the period, queue) where the shift serves a queue
+    (`worked_intervals` inside the period). Remembered per shift object (a roster version
+    hands its shifts on to the next) and, for a new object, by what the intervals depend on:
+    the shift's times, breaks, segments and queue (a swap hands a shift over unchanged)."""
+    grid = (period.start, period.days, period.interval_minutes)
+    key = (id(shift), grid)
+    found = _BY_SHIFT.get(key)
     if found is not None and found[0] is shift:  # the value keeps the shift (and its id) alive
         return found[1]
-    intervals = tuple(worked_intervals(shift, origin, step))
-    if len(_WORKED) > 50_000:
-        _WORKED.clear()
-    _WORKED[key] = (shift, intervals)
+    shape = (shift.start, shift.end, shift.queue,
+             tuple((b.start, b.end) for b in shift.breaks),
+             tuple((x.start, x.end, x.queue) for x in shift.segments), grid)
+    intervals = _BY_SHAPE.get(shape)
+    if intervals is None:
+        origin = datetime.combine(period.start, datetime.min.time())
+        step = timedelta(minutes=period.interval_minutes)
+        total = period.days * period.intervals_per_day
+        intervals = tuple((index, queue) for index, queue in worked_intervals(shift, origin, step)
+                          if 0 <= index < total)
+        if len(_BY_SHAPE) > 50_000:
+            _BY_SHAPE.clear()
+        _BY_SHAPE[shape] = intervals
+    if len(_BY_SHIFT) > 50_000:
+        _BY_SHIFT.clear()
+    _BY_SHIFT[key] = (shift, intervals)
     return intervals
 
 
@@ -89,17 +98,17 @@ def coverage_effect(settings: TeamSettings, before: Roster, removed: Sequence[Sh
     needs_by_key, column = needs
     rows = []
     for index, queue in changed:
-        start = origin + index * step
+        start = (origin + index * step).strftime("%Y-%m-%d %H:%M")
         agents_before = all_counts.get((index, queue), 0)
         agents_after = agents_before - minus.get((index, queue), 0) + plus.get((index, queue), 0)
-        need = needs_by_key.get((start.strftime("%Y-%m-%d %H:%M"), queue))
+        need = needs_by_key.get((start, queue))
         rows.append({"start": start, "queue": queue, "agents_before": agents_before,
                      "agents_after": agents_after, "change": agents_after - agents_before,
                      "required": None if need is None or column is None else int(need[column]),
                      "volume": None if need is None else need.get("volume")})
     _project(rows, settings, period.interval_minutes, column == "scheduled")
     worse = any(_is_worse(row, bool(needs_by_key)) for row in rows)
-    return {"intervals": [_out(row) for row in rows], "worse": worse,
+    return {"intervals": rows, "worse": worse,
             "service_levels": any(row["service_level_after"] is not None for row in rows)}
 
 
@@ -124,29 +133,72 @@ def _base_counts(roster: Roster, keys: list[tuple[int, str]]) -> Counter[tuple[i
 
 def _project(rows: list[dict[str, Any]], settings: TeamSettings, interval: int,
              after_shrinkage: bool) -> None:
-    """Projected service levels before and after, memoised per queue, volume and headcount."""
-    evaluate = staffing_evaluate()
+    """Projected service levels before and after, memoised per queue, volume and headcount;
+    what the memo lacks is computed per queue in one vectorised call of the staffing models
+    (`roster.staffing.projection.measures`, as `evaluate` does for one interval)."""
     for row in rows:
         row["service_level_before"] = row["service_level_after"] = None
-    if evaluate is None:
-        return
-    described: dict[str, str] = {}  # each queue's parameters, as part of the memo key
+    wanted: list[tuple[dict[str, Any], str, tuple[Any, ...]]] = []  # not in the memo yet
+    missing: dict[tuple[Any, ...], Queue] = {}
     for row in rows:
         queue = settings.queues.get(row["queue"])
         if row["volume"] is None or queue is None or not math.isfinite(float(row["volume"])):
             continue
-        if queue.name not in described:
-            described[queue.name] = queue.model_dump_json()
+        described = _described(queue)
         for which in ("before", "after"):
-            key = (described[queue.name], interval, after_shrinkage, float(row["volume"]),
+            key = (described, interval, after_shrinkage, float(row["volume"]),
                    int(row[f"agents_{which}"]))
-            if key not in _PROJECTED:  # what `project_service` computes, for one row
-                agents = agents_on_queue(key[4], queue, after_shrinkage)
-                projection = evaluate(queue, key[3], interval, agents, promo=False)
-                if len(_PROJECTED) > 100_000:
-                    _PROJECTED.clear()
-                _PROJECTED[key] = _number(projection.service_level)
-            row[f"service_level_{which}"] = _PROJECTED[key]
+            if key in _PROJECTED:
+                row[f"service_level_{which}"] = _PROJECTED[key]
+            else:
+                wanted.append((row, f"service_level_{which}", key))
+                missing[key] = queue
+    if missing:
+        computed = _compute(missing)
+        for row, column, key in wanted:
+            row[column] = computed[key]
+
+
+def _compute(missing: dict[tuple[Any, ...], Queue]) -> dict[tuple[Any, ...], float | None]:
+    """Service levels of the memo keys (queue JSON, interval, after shrinkage, volume,
+    rostered agents), one call of the staffing models per queue and interval; also
+    remembered."""
+    from roster.staffing.inputs import check_agents, check_interval, check_volume
+    from roster.staffing.projection import measures, offered_load
+
+    computed: dict[tuple[Any, ...], float | None] = {}
+    groups: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
+    for key in missing:
+        groups.setdefault((key[0], key[1]), []).append(key)
+    if len(_PROJECTED) + len(missing) > 100_000:
+        _PROJECTED.clear()
+    for (_, interval), keys in groups.items():
+        queue = missing[keys[0]]
+        volumes = [key[3] for key in keys]
+        agents = [agents_on_queue(key[4], queue, key[2]) for key in keys]
+        check_interval(interval)
+        for volume, count in zip(volumes, agents, strict=True):
+            check_volume(volume)
+            check_agents(count)
+        result = measures(queue, offered_load(queue, volumes, interval), agents,
+                          [False] * len(keys))
+        for key, level in zip(keys, result.service_level, strict=True):
+            computed[key] = _PROJECTED[key] = _number(level)
+    return computed
+
+
+_DESCRIBED: dict[int, tuple[Queue, str]] = {}
+
+
+def _described(queue: Queue) -> str:
+    """The queue's parameters as JSON (part of the projection memo's key), remembered per
+    queue object (the value keeps it alive, so its id stays its own)."""
+    found = _DESCRIBED.get(id(queue))
+    if found is None or found[0] is not queue:
+        if len(_DESCRIBED) > 1000:
+            _DESCRIBED.clear()
+        found = _DESCRIBED[id(queue)] = (queue, queue.model_dump_json())
+    return found[1]
 
 
 def _number(value: Any) -> float | None:
@@ -165,8 +217,3 @@ def _is_worse(row: dict[str, Any], has_requirements: bool) -> bool:
     required = row["required"] or 0
     return row["agents_after"] < required
 
-
-def _out(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    out["start"] = row["start"].strftime("%Y-%m-%d %H:%M")
-    return out

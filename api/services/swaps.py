@@ -165,12 +165,12 @@ def check(ctx: Context, requester_id: str, requester_date: date, peer_id: str,
     found = []
     for agent in sorted(parties):
         known = {(v.date, v.rule) for v in standing_violations(
-            ctx.team, version.roster, agent, [s for s in before if s.agent_id == agent])}
-        found += [v for v in standing_violations(ctx.team, version.roster, agent,
+            ctx.team, version.head, agent, [s for s in before if s.agent_id == agent])}
+        found += [v for v in standing_violations(ctx.team, version.head, agent,
                                                  [s for s in after if s.agent_id == agent])
                   if (v.date, v.rule) not in known]
     result["violations"] = [violation_out(v) for v in found]
-    result["coverage"] = coverage_effect(ctx.team.settings, version.roster, removed, added,
+    result["coverage"] = coverage_effect(ctx.team.settings, version.head, removed, added,
                                          ctx.needs, version.counts)
     result["ok"] = not found
     return result, ([key_of(s) for s in removed], added)

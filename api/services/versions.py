@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import NotFound
 from api.models import RosterRow
-from api.services.coverage import headcount
+from api.services.coverage import headcount, worked_in
 from roster.domain import Roster, Shift
 
 ShiftKey = tuple[str, date]
@@ -46,21 +46,38 @@ def key_of(shift: Shift) -> ShiftKey:
 
 
 class Version:
-    """One roster version: shifts by (agent, day), headcount, and the JSON of each shift."""
+    """One roster version: shifts by (agent, day), headcount, and the JSON of each shift.
 
-    def __init__(self, roster: Roster, shifts: dict[ShiftKey, Shift] | None = None,
+    `head` is the roster without its shifts (team, period, version number): what the checks
+    read besides the shifts. The whole `roster` (a list of every shift) is built on first
+    use only: a version made by a swap and checked by the next one never needs it."""
+
+    def __init__(self, roster: Roster | None, shifts: dict[ShiftKey, Shift] | None = None,
                  parts: dict[ShiftKey, str] | None = None,
                  counts: Counter[tuple[int, str]] | None = None,
-                 by_agent: dict[str, list[ShiftKey]] | None = None):
-        self.roster = roster
-        self.shifts = shifts if shifts is not None else {key_of(s): s for s in roster.shifts}
+                 by_agent: dict[str, list[ShiftKey]] | None = None,
+                 head: Roster | None = None):
+        if roster is None and (shifts is None or head is None):
+            raise ValueError("a Version needs its roster, or its shifts and head")
+        self._roster = roster
+        self.head = head if head is not None else cast(Roster, roster).model_copy(
+            update={"shifts": []})
+        self.shifts = shifts if shifts is not None else {
+            key_of(s): s for s in cast(Roster, roster).shifts}
         self._parts = parts
         self._counts = counts
         self._by_agent = by_agent
 
     @property
+    def roster(self) -> Roster:
+        """The whole roster (built from the head and the shifts on first use)."""
+        if self._roster is None:
+            self._roster = self.head.model_copy(update={"shifts": list(self.shifts.values())})
+        return self._roster
+
+    @property
     def number(self) -> int:
-        return self.roster.version
+        return self.head.version
 
     def shift_of(self, agent_id: str, day: date) -> Shift | None:
         return self.shifts.get((agent_id, day))
@@ -85,7 +102,7 @@ class Version:
     def counts(self) -> Counter[tuple[int, str]]:
         """Agents serving each queue, keyed by (interval index in the period, queue)."""
         if self._counts is None:
-            self._counts = headcount(self.roster.shifts, self.roster.period)
+            self._counts = headcount(self.shifts.values(), self.head.period)
         return self._counts
 
     def _json_parts(self) -> dict[ShiftKey, str]:
@@ -95,8 +112,7 @@ class Version:
 
     def to_json(self) -> str:
         """The roster as `Roster.model_dump_json()` writes it, from the cached shift texts."""
-        empty = self.roster.model_copy(update={"shifts": []}).model_dump_json()
-        head, tail = empty.split('"shifts":[]', 1)
+        head, tail = self.head.model_dump_json().split('"shifts":[]', 1)
         return f'{head}"shifts":[{",".join(self._json_parts().values())}]{tail}'
 
     def changed(self, removed: Sequence[ShiftKey], added: Sequence[Shift],
@@ -117,10 +133,14 @@ class Version:
                 parts[key_of(shift)] = shift.model_dump_json()
         counts = None
         if self._counts is not None:
-            period = self.roster.period
+            period = self.head.period
             counts = self._counts.copy()
-            counts.subtract(headcount([self.shifts[k] for k in removed], period))
-            counts.update(headcount(added, period))
+            for key in removed:
+                for interval in worked_in(self.shifts[key], period):
+                    counts[interval] -= 1
+            for shift in added:
+                for interval in worked_in(shift, period):
+                    counts[interval] += 1
         by_agent = None
         if self._by_agent is not None:
             by_agent = dict(self._by_agent)
@@ -130,9 +150,8 @@ class Version:
             for shift in added:
                 if key_of(shift) not in by_agent[shift.agent_id]:  # as the dict keeps it
                     by_agent[shift.agent_id].append(key_of(shift))
-        roster = self.roster.model_copy(update={"version": number,
-                                                "shifts": list(shifts.values())})
-        return Version(roster, shifts, parts, counts, by_agent)
+        return Version(None, shifts, parts, counts, by_agent,
+                       head=self.head.model_copy(update={"version": number}))
 
 
 def change_record(removed: Sequence[ShiftKey], added: Sequence[Shift]) -> dict[str, Any]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import psycopg
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from api.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from api.services import approval
@@ -109,6 +111,68 @@ def test_an_unexpected_failure_is_retried_alone_and_spoils_nothing(
     assert [v["version"] for v in versions] == [1, 2, 3]
     assert world.get("sup", f"/swaps/{broken}").json()["status"] == "pending_supervisor"
     assert days_of(world, versions[-1]["id"], "a2") == days_of(world, world.roster_id, "a2")
+
+
+def test_a_dead_connection_is_tried_once_more_on_a_fresh_one(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = give_away(world, "a1", MON)
+    second = give_away(world, "a2", TUE)
+    real = approval._locked_swaps
+    calls: list[int] = []
+
+    def dropped(rows: Any) -> Any:
+        calls.append(len(rows))
+        if len(calls) == 1:  # as psycopg reports a server gone away, pool invalidated
+            raise DBAPIError("SELECT", {}, RuntimeError("server closed the connection"),
+                             connection_invalidated=True)
+        return real(rows)
+
+    monkeypatch.setattr(approval, "_locked_swaps", dropped)
+    sup = world.users["sup"]
+    out = approve_batch(world.app.state.sessions, [Approval(sup, first, ""),
+                                                   Approval(sup, second, "")])
+    assert calls == [2, 2]  # the whole batch again, not one by one
+    assert [o["status"] for o in out if isinstance(o, dict)] == ["approved"] * 2
+    assert [v["version"] for v in world.get("plan", "/teams/t1/rosters").json()] == [1, 2, 3]
+
+
+def test_approvals_go_on_after_the_database_drops_every_connection(world: World) -> None:
+    engine = world.app.state.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to drop connections")
+    first = give_away(world, "a1", MON)
+    second = give_away(world, "a2", TUE)
+    with engine.connect() as one, engine.connect() as two, engine.connect() as three:
+        for connection in (one, two, three):  # the pool keeps three open connections
+            connection.exec_driver_sql("SELECT 1")
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test",
+                         autocommit=True) as admin:  # as a server restart would
+        killed = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = %s", (engine.url.database,)).fetchone()
+    assert killed is not None and killed[0] >= 1
+    sup = world.users["sup"]
+    # alone: a batch of one is not retried one by one, the dead connection is found on the
+    # first read and the rollback's failure tells SQLAlchemy to drop the pool
+    out = approve_batch(world.app.state.sessions, [Approval(sup, first, "")])
+    assert isinstance(out[0], dict) and out[0]["status"] == "approved"
+    out = approve_batch(world.app.state.sessions, [Approval(sup, second, "")])
+    assert isinstance(out[0], dict) and out[0]["status"] == "approved"
+    assert [v["version"] for v in world.get("plan", "/teams/t1/rosters").json()] == [1, 2, 3]
+
+
+def test_a_connection_dead_twice_answers_each_approval_with_the_error(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    only = give_away(world, "a1", MON)
+
+    def dropped(rows: Any) -> Any:
+        raise DBAPIError("SELECT", {}, RuntimeError("server closed the connection"),
+                         connection_invalidated=True)
+
+    monkeypatch.setattr(approval, "_locked_swaps", dropped)
+    out = approve_batch(world.app.state.sessions, [Approval(world.users["sup"], only, "")])
+    assert len(out) == 1 and isinstance(out[0], DBAPIError)
+    assert world.get("sup", f"/swaps/{only}").json()["status"] == "pending_supervisor"
 
 
 def test_the_queue_answers_each_waiting_request(world: World) -> None:
