@@ -67,17 +67,19 @@ def greedy_options(problem: RosterProblem, seconds_per_agent: float = 1.0,
             left = max(MIN_SECONDS, min(seconds_per_agent, share))
         demands = _servable(problem, a, _spread(residual_demands(problem, chosen)))
         single = replace(problem, agents=[a], demands=demands)
+        built = agent_model(single)
         long = problem.period.days > PATTERN_FIRST_DAYS
-        picked = _solve_agent(single, max(left, 2.0), pattern=True) if long else None
+        picked = _solve_by_pattern(built, single, max(left, 2.0)) if long else None
         if picked is None:
-            picked = _solve_agent(single, left)
+            picked = _run(built, built.model, left)
         if picked is None and not long:
             # rules too tight for CP-SAT to place in time: fix the best work/off pattern
             # (dynamic programme over the days) and let CP-SAT choose the shifts
-            picked = _solve_agent(single, max(left, 2.0), pattern=True)
+            picked = _solve_by_pattern(built, single, max(left, 2.0))
         if picked is None and demands:
             # the agent's own rules only (plus wishes): a roster for them at all
-            picked = _solve_agent(replace(problem, agents=[a], demands=[]), max(left, 2.0))
+            own = agent_model(replace(problem, agents=[a], demands=[]))
+            picked = _run(own, own.model, max(left, 2.0))
         if picked is None:
             failed.append(a)
             continue
@@ -85,12 +87,43 @@ def greedy_options(problem: RosterProblem, seconds_per_agent: float = 1.0,
     return chosen, failed
 
 
-def _solve_agent(single: RosterProblem, seconds: float,
-                 pattern: bool = False) -> list[Option] | None:
-    built = build_model(single)
-    if pattern:
-        return _solve_by_pattern(built, single, seconds)
-    return _run(built, built.model, seconds)
+def agent_model(single: RosterProblem) -> BuiltModel:
+    """One agent's model, its shift demand priced per option instead of by cover variables.
+
+    The agent adds at most one shift to a (day, template), so its share of the cover
+    penalties is linear in its options: minus the under-weight where the (residual)
+    demand is short, plus the over-weight where it is met. Same optimum as the cover
+    variables of `build_model`, without a variable and a constraint per (day, template).
+    """
+    shift = [d for d in single.demands if isinstance(d, ShiftDemand)]
+    if not shift:
+        return build_model(single)
+    rest = [d for d in single.demands if not isinstance(d, ShiftDemand)]
+    built = build_model(replace(single, demands=rest))
+    ctx = built.context
+    under, over = ctx.enabled("shift_cover_under"), ctx.enabled("shift_cover_over")
+    price: dict[tuple[int, str], int] = {}
+    for demand in shift:
+        d = (demand.day - single.period.start).days
+        if not 0 <= d < ctx.days:
+            continue
+        if demand.required > 0:
+            price[d, demand.template] = -ctx.points("shift_cover_under",
+                                                    demand.under_weight) if under else 0
+        else:
+            price[d, demand.template] = ctx.points("shift_cover_over",
+                                                   demand.over_weight) if over else 0
+    lits, costs = [], []
+    for i, o in enumerate(ctx.options.options):
+        cost = price.get((o.day, o.template), 0)
+        if cost:
+            lits.append(ctx.lits[i])
+            costs.append(cost)
+    if lits:
+        built.model.minimize(sum(t.coef * t.expr for t in built.terms)
+                             + cp_model.LinearExpr.weighted_sum(lits, costs)
+                             + built.objective_constant())
+    return built
 
 
 def _run(built: BuiltModel, model: cp_model.CpModel, seconds: float) -> list[Option] | None:
@@ -98,6 +131,9 @@ def _run(built: BuiltModel, model: cp_model.CpModel, seconds: float) -> list[Opt
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2  # runs and totals: 20x faster to solve
     solver.parameters.max_time_in_seconds = seconds
+    # one agent's model is small: probing and repeated presolve cost more than they save
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.max_presolve_iterations = 1
     code = solver.solve(model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -114,7 +114,7 @@ class Context:
             value = self.lits[indices[0]]
         else:
             var = self.model.new_bool_var("_".join(str(k) for k in key))
-            self.model.add(sum(self.lits[i] for i in indices) == var)
+            self.model.add(cp_model.LinearExpr.sum([self.lits[i] for i in indices]) == var)
             value = var
         self._groups[key] = value
         return value

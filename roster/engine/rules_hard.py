@@ -66,8 +66,12 @@ def pinned(ctx: Context) -> None:
             ctx.add(agent_id, "pinned", False)
 
 
-def _paid(ctx: Context, a: int, days: list[int]):
-    return sum(ctx.option(i).paid * ctx.lits[i] for d in days for i in ctx.day_options(a, d))
+def _paid(ctx: Context, a: int, days: list[int]) -> cp_model.LinearExprT:
+    indices = [i for d in days for i in ctx.day_options(a, d)]
+    if not indices:
+        return 0
+    return cp_model.LinearExpr.weighted_sum([ctx.lits[i] for i in indices],
+                                            [ctx.option(i).paid for i in indices])
 
 
 def _prorated(ctx: Context, agent: Agent, minimum: int, days: list[int]) -> int:

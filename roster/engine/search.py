@@ -13,6 +13,7 @@ points (like `solve.SolveResult`).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from roster.engine.lns import Incumbent, Lns, LnsStats
 from roster.engine.model import BuiltModel, RosterProblem, build_model
 from roster.engine.solve import Progress, extract_roster, hint_array
 from roster.engine.weights import SCALE
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -114,9 +117,13 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
     if options.hint is None:
         chosen, _ = greedy_options(problem, options.seconds_per_agent,
                                    deadline=started + options.first_share * options.time_limit)
+    log.info("first roster: %d options in %.1f s", len(chosen or []),
+             time.perf_counter() - started)
     build_started = time.perf_counter()
     built = build_model(problem)
     build_seconds = time.perf_counter() - build_started
+    log.info("model: %d options, %d constraints in %.1f s", len(built.context.lits),
+             len(built.model.proto.constraints), build_seconds)
     if options.hint is not None:
         first = hint_array(built, options.hint)
     else:
@@ -130,6 +137,7 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
     code, solver = _full_solve(built, first, max(1.0, deadline - time.perf_counter()), 1,
                                options.seed, fix=True)
     scoring = time.perf_counter() - scoring
+    log.info("first roster scored in %.1f s: %s", scoring, solver.status_name(code))
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best = Incumbent(first, round(solver.objective_value), time.perf_counter())
         record(best.objective)
