@@ -231,7 +231,10 @@ def build_model(problem: RosterProblem, explain: bool = False) -> BuiltModel:
     model = cp_model.CpModel()
     options = enumerate_options(problem.team, problem.period, keep_excluded=explain,
                                 agents=problem.agents)
-    lits = [model.new_bool_var(_option_name(problem.team, o)) for o in options.options]
+    # names only where people read them (explanations): a year of a large team has
+    # a million options, and the names would be a tenth of the model's memory
+    lits = [model.new_bool_var(_option_name(problem.team, o) if explain else "")
+            for o in options.options]
     ctx = Context(problem, model, options, lits, explain=explain)
     if explain:
         _add_excluded(ctx)
