@@ -38,11 +38,12 @@ def residual_demands(problem: RosterProblem, chosen: list[Option]) -> list[Deman
     for demand in problem.demands:
         if isinstance(demand, ShiftDemand):
             have = by_shift[demand.day.toordinal(), demand.template]
-            out.append(replace(demand, required=max(0, demand.required - have)))
+            out.append(replace(demand, required=max(0, demand.required - have))
+                       if have else demand)
         else:
             minutes = int((demand.start - to_datetime(period, 0)).total_seconds() // 60)
             have = by_interval[minutes // step, demand.queue]
-            out.append(replace(demand, agents=max(0, demand.agents - have)))
+            out.append(replace(demand, agents=max(0, demand.agents - have)) if have else demand)
     return out
 
 
@@ -65,7 +66,8 @@ def greedy_options(problem: RosterProblem, seconds_per_agent: float = 1.0,
         if deadline is not None:
             share = (deadline - time.perf_counter()) / (len(agents) - done)
             left = max(MIN_SECONDS, min(seconds_per_agent, share))
-        demands = _servable(problem, a, _spread(residual_demands(problem, chosen)))
+        demands = _spread(residual_demands(replace(problem, demands=_servable(
+            problem, a, problem.demands)), chosen))
         single = replace(problem, agents=[a], demands=demands)
         built = agent_model(single)
         long = problem.period.days > PATTERN_FIRST_DAYS
@@ -102,17 +104,21 @@ def agent_model(single: RosterProblem) -> BuiltModel:
     built = build_model(replace(single, demands=rest))
     ctx = built.context
     under, over = ctx.enabled("shift_cover_under"), ctx.enabled("shift_cover_over")
+    points: dict[tuple[str, float], int] = {}  # weights repeat: one lookup per distinct one
     price: dict[tuple[int, str], int] = {}
+    first = single.period.start.toordinal()
     for demand in shift:
-        d = (demand.day - single.period.start).days
+        d = demand.day.toordinal() - first
         if not 0 <= d < ctx.days:
             continue
-        if demand.required > 0:
-            price[d, demand.template] = -ctx.points("shift_cover_under",
-                                                    demand.under_weight) if under else 0
-        else:
-            price[d, demand.template] = ctx.points("shift_cover_over",
-                                                   demand.over_weight) if over else 0
+        short = demand.required > 0
+        rule, sign, quantity = (("shift_cover_under", -1, demand.under_weight) if short
+                                else ("shift_cover_over", 1, demand.over_weight))
+        if not (under if sign < 0 else over):
+            continue
+        if (rule, quantity) not in points:
+            points[rule, quantity] = ctx.points(rule, quantity)
+        price[d, demand.template] = sign * points[rule, quantity]
     lits, costs = [], []
     for i, o in enumerate(ctx.options.options):
         cost = price.get((o.day, o.template), 0)
