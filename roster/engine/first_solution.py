@@ -136,7 +136,10 @@ def _run(built: BuiltModel, model: cp_model.CpModel, seconds: float) -> list[Opt
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2  # runs and totals: 20x faster to solve
-    solver.parameters.max_time_in_seconds = seconds
+    # the budget is deterministic (the same work whatever the machine's load), with a wall
+    # cap of a few times it: on a busy machine a wall limit alone left agents unrostered
+    solver.parameters.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
+    solver.parameters.max_time_in_seconds = seconds * WALL_SLACK
     # one agent's model is small: probing and repeated presolve cost more than they save
     solver.parameters.cp_model_probing_level = 0
     solver.parameters.max_presolve_iterations = 1
@@ -192,6 +195,13 @@ def _day_scores(single: RosterProblem, days: int) -> np.ndarray:
 
 PATTERN_FIRST_DAYS = 56
 """Longer periods start from the pattern programme (CP-SAT alone often finds nothing)."""
+
+DETERMINISTIC_PER_SECOND = 0.5
+"""CP-SAT deterministic time per second of an agent's budget (one agent's year-long model
+was solved optimally in 0.2-0.5 deterministic s, 0.7-1.5 CPU s)."""
+
+WALL_SLACK = 4.0
+"""Wall-clock cap of an agent's solve, in multiples of its budget."""
 
 MIN_SECONDS = 0.3
 """Least time one agent's model gets, even past the deadline."""

@@ -14,6 +14,7 @@ points (like `solve.SolveResult`).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -75,6 +76,36 @@ class _Values:
         return self.on[lit.index]
 
 
+class _Build(threading.Thread):
+    """`build_model` in a thread (`start`), or in the caller (`result` without `start`)."""
+
+    def __init__(self, problem: RosterProblem) -> None:
+        super().__init__(daemon=True)
+        self.problem = problem
+        self.built: BuiltModel | None = None
+        self.seconds = 0.0
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        began = time.perf_counter()
+        try:
+            self.built = build_model(self.problem)
+        except BaseException as error:  # re-raised in the caller by `result`
+            self.error = error
+        self.seconds = time.perf_counter() - began
+
+    def result(self) -> tuple[BuiltModel, float]:
+        """The built model and the seconds its build took."""
+        if self.ident is None:
+            self.run()
+        else:
+            self.join()
+        if self.error is not None:
+            raise self.error
+        assert self.built is not None
+        return self.built, self.seconds
+
+
 def _full_solve(built: BuiltModel, values: np.ndarray | None, seconds: float, workers: int,
                 seed: int, fix: bool = False) -> tuple[int, cp_model.CpSolver]:
     model = built.model.clone() if fix or values is not None else built.model
@@ -112,16 +143,17 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
         if on_progress is not None:
             on_progress(item)
 
-    # a first roster agent by agent (before the full model: it needs none)
+    # a first roster agent by agent; the full model needs none, so it is built meanwhile
+    # (the agents' CP-SAT solves release the interpreter)
     chosen = None
+    building = _Build(problem)
     if options.hint is None:
+        building.start()
         chosen, _ = greedy_options(problem, options.seconds_per_agent,
                                    deadline=started + options.first_share * options.time_limit)
-    log.info("first roster: %d options in %.1f s", len(chosen or []),
-             time.perf_counter() - started)
-    build_started = time.perf_counter()
-    built = build_model(problem)
-    build_seconds = time.perf_counter() - build_started
+        log.info("first roster: %d options in %.1f s", len(chosen),
+                 time.perf_counter() - started)
+    built, build_seconds = building.result()
     log.info("model: %d options, %d constraints in %.1f s", len(built.context.lits),
              len(built.model.proto.constraints), build_seconds)
     if options.hint is not None:
