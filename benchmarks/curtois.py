@@ -171,6 +171,32 @@ Tried and dropped (same harness, Instance8, seed 0 unless stated):
   the search at the same load.
 
 Not attempted this round: Instance24's build (279 s and 1.7 GB in the first round).
+
+### Tried and dropped (2026-11-30): the what-if search's LNS step in `Lns.step`
+
+The what-if search's step (`roster/scenarios/search.py`: fix the options outside the
+neighbourhood through their variable domains instead of one `bool_and`, hint every model
+variable of the incumbent including auxiliaries, `cp_model_probing_level=0`) was applied to
+`engine/lns.py` (incumbents carrying the full solution from the scoring and whole-model
+solves) and measured against the unchanged code, old/new back to back, `roster bench
+curtois ... --time-limit 60 --workers 2` (objective, 1-minute load before-after). Every run
+had 0 hard violations and objective == solver objective.
+
+| instance | run | old | new | load (old; new) |
+|---|---|---:|---:|---|
+| Instance8 | nice'd | 1450 | 1860 | 2.00-2.61; 2.08-3.07 |
+| Instance8 | nice'd | 1362 | 1739 | 3.51-3.08; 3.08-2.36 |
+| Instance8 | shared lock | 1552 | 1530 | 2.17-1.95; 1.95-1.98 |
+| Instance15 | nice'd | 4998 | 5015 | 3.07-3.52; 3.52-3.53 |
+| Instance15 | shared lock | 4672 | 4883 | 1.82-1.85; 1.85-2.04 |
+
+Instance8 with domains and the full hint but probing left on: 1575 (nice'd, load 3.41-3.51).
+Worse on Instance8 in two of three pairs (mean 1455 -> 1710) and on Instance15 in both pairs
+(mean 4835 -> 4949), so the engine's step is unchanged. Instance13 not measured (out of
+time). Run-to-run noise on Instance8 (1362-1552 for the same code) is as large as some of
+the differences, so a few more pairs would not settle it; a deterministic-time harness
+would. A possible reason, not checked: probing and the `bool_and` presolve may let more
+sub-solves be proved optimal, which the size adaptation rewards by growing the neighbourhood.
 """
 
 
