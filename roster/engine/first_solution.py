@@ -38,7 +38,8 @@ def residual_demands(problem: RosterProblem, chosen: list[Option]) -> list[Deman
     for demand in problem.demands:
         if isinstance(demand, ShiftDemand):
             have = by_shift[demand.day.toordinal(), demand.template]
-            out.append(replace(demand, required=max(0, demand.required - have))
+            out.append(ShiftDemand(demand.day, demand.template, max(0, demand.required - have),
+                                   demand.under_weight, demand.over_weight)
                        if have else demand)
         else:
             minutes = int((demand.start - to_datetime(period, 0)).total_seconds() // 60)
@@ -211,7 +212,8 @@ def _spread(demands: list[Demand]) -> list[Demand]:
     """Shift demand whose under-weight grows with the shifts still needed (x SPREAD per
     further shift): an agent covers the days and templates most short first, so the agents
     placed after it are left fewer gaps they cannot reach."""
-    return [replace(d, under_weight=d.under_weight * (1 + SPREAD * (d.required - 1)))
+    return [ShiftDemand(d.day, d.template, d.required,
+                        d.under_weight * (1 + SPREAD * (d.required - 1)), d.over_weight)
             if isinstance(d, ShiftDemand) and d.required > 1 else d for d in demands]
 
 

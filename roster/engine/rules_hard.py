@@ -321,9 +321,10 @@ def forbidden_successions(ctx: Context) -> None:
     followers: dict[str, set[str]] = defaultdict(set)
     for first, second in pairs:
         followers[first].add(second)
-    firsts_of: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for first, banned in followers.items():
-        firsts_of[tuple(sorted(banned))].append(first)
+    sets = sorted({tuple(sorted(banned)) for banned in followers.values()})
+    first_of = {first: sets.index(tuple(sorted(banned))) for first, banned in followers.items()}
+    banned_in = {t: [k for k, banned in enumerate(sets) if t in banned]
+                 for banned in sets for t in banned}
     for a in ctx.agent_indices():
         agent = ctx.team.agents[a]
         last = ctx.previous_shifts(agent.id)[-1:]
@@ -331,15 +332,18 @@ def forbidden_successions(ctx: Context) -> None:
             for second in sorted(followers.get(last[0].template or "", ())):
                 ctx.add(agent.id, "forbidden_successions", ctx.template_on(a, 0, second) == 0)
         for d in range(ctx.days - 1):
-            today, later = ctx.day_templates(a, d), ctx.day_templates(a, d + 1)
-            for banned, firsts in firsts_of.items():
-                first_options = [i for t in firsts for i in today.get(t, ())]
-                if not first_options:
-                    continue
-                after = [i for t in banned for i in later.get(t, ())]
-                if after:
+            firsts: list[list[int]] = [[] for _ in sets]
+            for t, indices in ctx.day_templates(a, d).items():
+                if t in first_of:
+                    firsts[first_of[t]] += indices
+            after: list[list[int]] = [[] for _ in sets]
+            for t, indices in ctx.day_templates(a, d + 1).items():
+                for k in banned_in.get(t, ()):
+                    after[k] += indices
+            for k in range(len(sets)):
+                if firsts[k] and after[k]:
                     ctx.add(agent.id, "forbidden_successions", cp_model.LinearExpr.sum(
-                        [ctx.lits[i] for i in first_options + after]) <= 1)
+                        [ctx.lits[i] for i in firsts[k] + after[k]]) <= 1)
 
 
 HARD_RULES: list[Callable[[Context], None]] = [

@@ -150,6 +150,7 @@ def enumerate_options(team: Team, period: PlanningPeriod, keep_excluded: bool = 
         templates = team.templates_of(agent)
         reach = 24 * 60 + max((t.length_minutes for t in templates), default=0)
         near = leave_near_days(leave_by_agent[agent.id], period, reach) if check_leave else {}
+        limited = bool(agent.availability or agent.start_date or agent.end_date)
         shapes = [(template, break_offsets(template, step), _break_length(template),
                    template.start_minutes(step)) for template in templates]
         for d, day in enumerate(period.dates()):
@@ -158,7 +159,8 @@ def enumerate_options(team: Team, period: PlanningPeriod, keep_excluded: bool = 
                     start = d * 24 * 60 + sm
                     end = start + template.length_minutes
                     reason, rule_name = "", ""
-                    why = availability_reason(agent, day, sm, sm + template.length_minutes)
+                    why = availability_reason(agent, day, sm, sm + template.length_minutes
+                                              ) if limited else ""
                     if why and check_availability:
                         reason, rule_name = why, "availability"
                     elif d in near:
