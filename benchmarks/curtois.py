@@ -138,8 +138,9 @@ objective 1,118,887 (checker == solver, 0 hard violations; first roster at 328.9
 built in 144.5 s meanwhile, search stopped at 610 s with the final check), run unlocked and
 not nice'd, load 5.08-3.32. The 600 s rows of 20-23 in the table are from the same
 sequential run (unlocked, load 3.3-6): all feasible with 0 hard violations; 20: 6,654
-(+34.6%, 300 s in the first round: 7,159), 21: 139,477 (first round 309,289), 22 and 23 in
-the table. These are feasibility checks, far from the best known values.
+(+34.6%, 300 s in the first round: 7,159), 21: 139,477 (first round 309,289), 22: 42,066
+(105,728), 23: 623,458 (954,026). These are feasibility checks, far from the best known
+values.
 
 Why Instance24 failed before, from profiles (cProfile under nice) and phase logs
 (`roster.engine.search` now logs its phases at INFO):
