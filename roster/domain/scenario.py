@@ -127,15 +127,16 @@ class Team(DomainModel):
 
 def absent_days(team: Team, agent: Agent, days: list[date]) -> int:
     """Days of `days` the agent is away all day: approved paid leave or outside employment."""
+    away = [x for x in team.leave if x.agent_id == agent.id and x.lowers_minimums]
     absent = 0
     for day in days:
-        start = datetime.combine(day, time())
-        end = start + timedelta(days=1)
         outside = (agent.start_date is not None and day < agent.start_date) or (
             agent.end_date is not None and day > agent.end_date)
-        on_leave = any(x.agent_id == agent.id and x.lowers_minimums and x.start <= start
-                       and x.end >= end for x in team.leave)
-        absent += outside or on_leave
+        if not outside and away:
+            start = datetime.combine(day, time())
+            end = start + timedelta(days=1)
+            outside = any(x.start <= start and x.end >= end for x in away)
+        absent += outside
     return absent
 
 

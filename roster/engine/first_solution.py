@@ -38,11 +38,13 @@ def residual_demands(problem: RosterProblem, chosen: list[Option]) -> list[Deman
     for demand in problem.demands:
         if isinstance(demand, ShiftDemand):
             have = by_shift[demand.day.toordinal(), demand.template]
-            out.append(replace(demand, required=max(0, demand.required - have)))
+            out.append(ShiftDemand(demand.day, demand.template, max(0, demand.required - have),
+                                   demand.under_weight, demand.over_weight)
+                       if have else demand)
         else:
             minutes = int((demand.start - to_datetime(period, 0)).total_seconds() // 60)
             have = by_interval[minutes // step, demand.queue]
-            out.append(replace(demand, agents=max(0, demand.agents - have)))
+            out.append(replace(demand, agents=max(0, demand.agents - have)) if have else demand)
     return out
 
 
@@ -65,19 +67,22 @@ def greedy_options(problem: RosterProblem, seconds_per_agent: float = 1.0,
         if deadline is not None:
             share = (deadline - time.perf_counter()) / (len(agents) - done)
             left = max(MIN_SECONDS, min(seconds_per_agent, share))
-        demands = _servable(problem, a, _spread(residual_demands(problem, chosen)))
+        demands = _spread(residual_demands(replace(problem, demands=_servable(
+            problem, a, problem.demands)), chosen))
         single = replace(problem, agents=[a], demands=demands)
+        built = agent_model(single)
         long = problem.period.days > PATTERN_FIRST_DAYS
-        picked = _solve_agent(single, max(left, 2.0), pattern=True) if long else None
+        picked = _solve_by_pattern(built, single, max(left, 2.0)) if long else None
         if picked is None:
-            picked = _solve_agent(single, left)
+            picked = _run(built, built.model, left)
         if picked is None and not long:
             # rules too tight for CP-SAT to place in time: fix the best work/off pattern
             # (dynamic programme over the days) and let CP-SAT choose the shifts
-            picked = _solve_agent(single, max(left, 2.0), pattern=True)
+            picked = _solve_by_pattern(built, single, max(left, 2.0))
         if picked is None and demands:
             # the agent's own rules only (plus wishes): a roster for them at all
-            picked = _solve_agent(replace(problem, agents=[a], demands=[]), max(left, 2.0))
+            own = agent_model(replace(problem, agents=[a], demands=[]))
+            picked = _run(own, own.model, max(left, 2.0))
         if picked is None:
             failed.append(a)
             continue
@@ -85,19 +90,60 @@ def greedy_options(problem: RosterProblem, seconds_per_agent: float = 1.0,
     return chosen, failed
 
 
-def _solve_agent(single: RosterProblem, seconds: float,
-                 pattern: bool = False) -> list[Option] | None:
-    built = build_model(single)
-    if pattern:
-        return _solve_by_pattern(built, single, seconds)
-    return _run(built, built.model, seconds)
+def agent_model(single: RosterProblem) -> BuiltModel:
+    """One agent's model, its shift demand priced per option instead of by cover variables.
+
+    The agent adds at most one shift to a (day, template), so its share of the cover
+    penalties is linear in its options: minus the under-weight where the (residual)
+    demand is short, plus the over-weight where it is met. Same optimum as the cover
+    variables of `build_model`, without a variable and a constraint per (day, template).
+    """
+    shift = [d for d in single.demands if isinstance(d, ShiftDemand)]
+    if not shift:
+        return build_model(single)
+    rest = [d for d in single.demands if not isinstance(d, ShiftDemand)]
+    built = build_model(replace(single, demands=rest))
+    ctx = built.context
+    under, over = ctx.enabled("shift_cover_under"), ctx.enabled("shift_cover_over")
+    points: dict[tuple[str, float], int] = {}  # weights repeat: one lookup per distinct one
+    price: dict[tuple[int, str], int] = {}
+    first = single.period.start.toordinal()
+    for demand in shift:
+        d = demand.day.toordinal() - first
+        if not 0 <= d < ctx.days:
+            continue
+        short = demand.required > 0
+        rule, sign, quantity = (("shift_cover_under", -1, demand.under_weight) if short
+                                else ("shift_cover_over", 1, demand.over_weight))
+        if not (under if sign < 0 else over):
+            continue
+        if (rule, quantity) not in points:
+            points[rule, quantity] = ctx.points(rule, quantity)
+        price[d, demand.template] = sign * points[rule, quantity]
+    lits, costs = [], []
+    for i, o in enumerate(ctx.options.options):
+        cost = price.get((o.day, o.template), 0)
+        if cost:
+            lits.append(ctx.lits[i])
+            costs.append(cost)
+    if lits:
+        built.model.minimize(sum(t.coef * t.expr for t in built.terms)
+                             + cp_model.LinearExpr.weighted_sum(lits, costs)
+                             + built.objective_constant())
+    return built
 
 
 def _run(built: BuiltModel, model: cp_model.CpModel, seconds: float) -> list[Option] | None:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2  # runs and totals: 20x faster to solve
-    solver.parameters.max_time_in_seconds = seconds
+    # the budget is deterministic (the same work whatever the machine's load), with a wall
+    # cap of a few times it: on a busy machine a wall limit alone left agents unrostered
+    solver.parameters.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
+    solver.parameters.max_time_in_seconds = seconds * WALL_SLACK
+    # one agent's model is small: probing and repeated presolve cost more than they save
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.max_presolve_iterations = 1
     code = solver.solve(model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -151,6 +197,13 @@ def _day_scores(single: RosterProblem, days: int) -> np.ndarray:
 PATTERN_FIRST_DAYS = 56
 """Longer periods start from the pattern programme (CP-SAT alone often finds nothing)."""
 
+DETERMINISTIC_PER_SECOND = 0.5
+"""CP-SAT deterministic time per second of an agent's budget (one agent's year-long model
+was solved optimally in 0.2-0.5 deterministic s, 0.7-1.5 CPU s)."""
+
+WALL_SLACK = 4.0
+"""Wall-clock cap of an agent's solve, in multiples of its budget."""
+
 MIN_SECONDS = 0.3
 """Least time one agent's model gets, even past the deadline."""
 
@@ -159,7 +212,8 @@ def _spread(demands: list[Demand]) -> list[Demand]:
     """Shift demand whose under-weight grows with the shifts still needed (x SPREAD per
     further shift): an agent covers the days and templates most short first, so the agents
     placed after it are left fewer gaps they cannot reach."""
-    return [replace(d, under_weight=d.under_weight * (1 + SPREAD * (d.required - 1)))
+    return [ShiftDemand(d.day, d.template, d.required,
+                        d.under_weight * (1 + SPREAD * (d.required - 1)), d.over_weight)
             if isinstance(d, ShiftDemand) and d.required > 1 else d for d in demands]
 
 

@@ -60,6 +60,7 @@ class Context:
     constant: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     _work: dict[tuple[int, int], cp_model.LinearExprT] = field(default_factory=dict)
     _groups: dict[tuple[object, ...], cp_model.LinearExprT] = field(default_factory=dict)
+    _by_template: dict[tuple[int, int], dict[str, list[int]]] = field(default_factory=dict)
 
     @property
     def team(self) -> Team:
@@ -113,17 +114,26 @@ class Context:
             value = self.lits[indices[0]]
         else:
             var = self.model.new_bool_var("_".join(str(k) for k in key))
-            self.model.add(sum(self.lits[i] for i in indices) == var)
+            self.model.add(cp_model.LinearExpr.sum([self.lits[i] for i in indices]) == var)
             value = var
         self._groups[key] = value
         return value
+
+    def day_templates(self, a: int, d: int) -> dict[str, list[int]]:
+        """Agent `a`'s options on day `d` by template (cached)."""
+        key = (a, d)
+        if key not in self._by_template:
+            by: dict[str, list[int]] = defaultdict(list)
+            for i in self.day_options(a, d):
+                by[self.options.options[i].template].append(i)
+            self._by_template[key] = by
+        return self._by_template[key]
 
     def template_on(self, a: int, d: int, template: str) -> cp_model.LinearExprT:
         key = ("tpl", a, d, template)
         if key in self._groups:
             return self._groups[key]
-        indices = [i for i in self.day_options(a, d) if self.option(i).template == template]
-        return self.group(key, indices)
+        return self.group(key, self.day_templates(a, d).get(template, []))
 
     def guard(self, agent_id: str, rule: str) -> list[cp_model.IntVar]:
         """Enforcement literals for a hard rule: none normally, an assumption in explain mode."""
@@ -222,7 +232,10 @@ def build_model(problem: RosterProblem, explain: bool = False, soft: bool = True
     model = cp_model.CpModel()
     options = enumerate_options(problem.team, problem.period, keep_excluded=explain,
                                 agents=problem.agents)
-    lits = [model.new_bool_var(_option_name(problem.team, o)) for o in options.options]
+    # names only where people read them (explanations): a year of a large team has
+    # a million options, and the names would be a tenth of the model's memory
+    lits = [model.new_bool_var(_option_name(problem.team, o) if explain else "")
+            for o in options.options]
     ctx = Context(problem, model, options, lits, explain=explain)
     if explain:
         _add_excluded(ctx)

@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 
+from ortools.sat.python import cp_model
+
 from roster.domain import Agent, absent_days, prorated_minimum
 from roster.engine.model import Context
 
@@ -64,8 +66,12 @@ def pinned(ctx: Context) -> None:
             ctx.add(agent_id, "pinned", False)
 
 
-def _paid(ctx: Context, a: int, days: list[int]):
-    return sum(ctx.option(i).paid * ctx.lits[i] for d in days for i in ctx.day_options(a, d))
+def _paid(ctx: Context, a: int, days: list[int]) -> cp_model.LinearExprT:
+    indices = [i for d in days for i in ctx.day_options(a, d)]
+    if not indices:
+        return 0
+    return cp_model.LinearExpr.weighted_sum([ctx.lits[i] for i in indices],
+                                            [ctx.option(i).paid for i in indices])
 
 
 def _prorated(ctx: Context, agent: Agent, minimum: int, days: list[int]) -> int:
@@ -113,6 +119,26 @@ def days_per_week(ctx: Context) -> None:
                 ctx.add(agent.id, "days_per_week", worked >= least)
 
 
+def _days_sum(ctx: Context, a: int, days: list[tuple[int, int]],
+              working: bool = True) -> tuple[cp_model.LinearExprT, int]:
+    """Sum of coef x (agent `a` works day d; or is off it when not `working`) over
+    (d, coef) pairs, as (expression over the work literals, constant)."""
+    lits: list[cp_model.LinearExprT] = []
+    coefs: list[int] = []
+    constant = 0
+    sign = 1 if working else -1
+    for d, coef in days:
+        if not working:
+            constant += coef
+        work = ctx.work(a, d)
+        if isinstance(work, int):
+            constant += sign * coef * work
+        else:
+            lits.append(work)
+            coefs.append(sign * coef)
+    return (cp_model.LinearExpr.weighted_sum(lits, coefs) if lits else 0), constant
+
+
 def max_consecutive_days(ctx: Context) -> None:
     """No run of working days longer than the max, counting the previous roster's run."""
     for a in ctx.agent_indices():
@@ -122,8 +148,8 @@ def max_consecutive_days(ctx: Context) -> None:
         for first in range(-min(before, most), ctx.days - most):
             window = range(first, first + most + 1)
             fixed = sum(1 for d in window if d < 0)
-            ctx.add(agent.id, "max_consecutive_days",
-                    sum(ctx.work(a, d) for d in window if d >= 0) <= most - fixed)
+            worked, constant = _days_sum(ctx, a, [(d, 1) for d in window if d >= 0])
+            ctx.add(agent.id, "max_consecutive_days", worked <= most - fixed - constant)
 
 
 def _min_runs(ctx: Context, rule: str, least_of: Callable[[object], int], working: bool) -> None:
@@ -140,26 +166,23 @@ def _min_runs(ctx: Context, rule: str, least_of: Callable[[object], int], workin
         before_work, before_off = ctx.previous_worked(agent.id)
         before = before_work if working else before_off
         has_previous = ctx.problem.previous is not None
-
-        def on(d: int, a: int = a):
-            w = ctx.work(a, d)
-            return w if working else 1 - w
-
         for length in range(1, least):
             for first in range(0, ctx.days - length):  # run [first, first+length) then a break
                 after = first + length
-                inside = [on(d) for d in range(first, after)]
+                inside = [(d, 1) for d in range(first, after)]
                 if first == 0:
                     if not has_previous or before + length >= least:
                         continue
                     # run joined with the previous roster's trailing run is too short
-                    ctx.add(agent.id, rule, sum(inside) - on(after) <= length - 1)
+                    expr, constant = _days_sum(ctx, a, [*inside, (after, -1)], working)
                 else:
-                    ctx.add(agent.id, rule,
-                            sum(inside) - on(first - 1) - on(after) <= length - 1)
+                    expr, constant = _days_sum(ctx, a, [*inside, (first - 1, -1), (after, -1)],
+                                               working)
+                ctx.add(agent.id, rule, expr <= length - 1 - constant)
         if has_previous and 0 < before < least and ctx.days:
             # the previous roster's run may not stop short at the boundary
-            ctx.add(agent.id, rule, on(0) >= 1)
+            expr, constant = _days_sum(ctx, a, [(0, 1)], working)
+            ctx.add(agent.id, rule, expr >= 1 - constant)
 
 
 def min_consecutive_days(ctx: Context) -> None:
@@ -213,9 +236,16 @@ def max_per_template(ctx: Context) -> None:
     """Shifts of a template over the period at most the contract's max_per_template."""
     for a in ctx.agent_indices():
         agent = ctx.team.agents[a]
-        for template, most in ctx.team.contract_of(agent).max_per_template.items():
-            count = sum(ctx.lits[i] for d in range(ctx.days) for i in ctx.day_options(a, d)
-                        if ctx.option(i).template == template)
+        limits = ctx.team.contract_of(agent).max_per_template
+        if not limits:
+            continue
+        by_template: dict[str, list[int]] = defaultdict(list)
+        for d in range(ctx.days):
+            for template, indices in ctx.day_templates(a, d).items():
+                by_template[template] += indices
+        for template, most in limits.items():
+            indices = by_template.get(template, [])
+            count = cp_model.LinearExpr.sum([ctx.lits[i] for i in indices]) if indices else 0
             ctx.add(agent.id, "max_per_template", count <= most)
 
 
@@ -242,7 +272,7 @@ def min_rest(ctx: Context) -> None:
                 ends[ctx.option(i).end].append(i)
             if not ends:
                 continue
-            late_end = _cumulative(ctx, ("end_ge", a, d), ends, descending=True)
+            late_end: dict[int, object] | None = None  # built only when a later day is near
             for d2 in range(d + 1, ctx.days):
                 if d2 * 24 * 60 >= max(ends) + rest:
                     break
@@ -251,6 +281,8 @@ def min_rest(ctx: Context) -> None:
                     starts[ctx.option(i).start].append(i)
                 if not starts:
                     continue
+                if late_end is None:
+                    late_end = _cumulative(ctx, ("end_ge", a, d), ends, descending=True)
                 early_start = _cumulative(ctx, ("start_le", a, d2), starts, descending=False)
                 ordered = sorted(starts)
                 for e in sorted(ends):
@@ -278,29 +310,40 @@ def _cumulative(ctx: Context, key: tuple[object, ...], groups: dict[int, list[in
 
 
 def forbidden_successions(ctx: Context) -> None:
-    """No listed (template on day d, template on day d+1) pair, across the boundary too."""
+    """No listed (template on day d, template on day d+1) pair, across the boundary too.
+
+    First templates with the same banned followers share one constraint per day:
+    (any of them on d) + (any follower on d+1) <= 1, exact as a day holds one option.
+    """
     pairs = ctx.team.settings.forbidden_successions
     if not pairs:
         return
     followers: dict[str, set[str]] = defaultdict(set)
     for first, second in pairs:
         followers[first].add(second)
+    sets = sorted({tuple(sorted(banned)) for banned in followers.values()})
+    first_of = {first: sets.index(tuple(sorted(banned))) for first, banned in followers.items()}
+    banned_in = {t: [k for k, banned in enumerate(sets) if t in banned]
+                 for banned in sets for t in banned}
     for a in ctx.agent_indices():
         agent = ctx.team.agents[a]
         last = ctx.previous_shifts(agent.id)[-1:]
         if last and (ctx.period.start - last[0].date).days == 1:
-            for second in followers.get(last[0].template or "", ()):
+            for second in sorted(followers.get(last[0].template or "", ())):
                 ctx.add(agent.id, "forbidden_successions", ctx.template_on(a, 0, second) == 0)
         for d in range(ctx.days - 1):
-            # one constraint per first template: (it on d) + (any follower on d+1) <= 1,
-            # exact because each day holds at most one option
-            later = ctx.day_options(a, d + 1)
-            for first, banned in followers.items():
-                today = [i for i in ctx.day_options(a, d) if ctx.option(i).template == first]
-                tomorrow = [i for i in later if ctx.option(i).template in banned]
-                if today and tomorrow:
-                    ctx.add(agent.id, "forbidden_successions",
-                            sum(ctx.lits[i] for i in today + tomorrow) <= 1)
+            firsts: list[list[int]] = [[] for _ in sets]
+            for t, indices in ctx.day_templates(a, d).items():
+                if t in first_of:
+                    firsts[first_of[t]] += indices
+            after: list[list[int]] = [[] for _ in sets]
+            for t, indices in ctx.day_templates(a, d + 1).items():
+                for k in banned_in.get(t, ()):
+                    after[k] += indices
+            for k in range(len(sets)):
+                if firsts[k] and after[k]:
+                    ctx.add(agent.id, "forbidden_successions", cp_model.LinearExpr.sum(
+                        [ctx.lits[i] for i in firsts[k] + after[k]]) <= 1)
 
 
 HARD_RULES: list[Callable[[Context], None]] = [

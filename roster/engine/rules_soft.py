@@ -123,10 +123,13 @@ def overstaffing(ctx: Context) -> list[Term]:
 
 
 def _shift_cover(ctx: Context) -> dict[tuple[int, str], list[int]]:
-    by_day_template: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for i, o in enumerate(ctx.options.options):
-        by_day_template[o.day, o.template].append(i)
-    return by_day_template
+    key = ("shift_cover",)
+    if key not in ctx._groups:
+        by_day_template: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for i, o in enumerate(ctx.options.options):
+            by_day_template[o.day, o.template].append(i)
+        ctx._groups[key] = by_day_template  # type: ignore[assignment]
+    return ctx._groups[key]  # type: ignore[return-value]
 
 
 def _shift_demands(ctx: Context) -> list[tuple[int, ShiftDemand]]:
@@ -144,7 +147,8 @@ def shift_cover_under(ctx: Context) -> list[Term]:
             continue
         indices = cover.get((d, demand.template), [])
         under = ctx.model.new_int_var(0, demand.required, f"under_{demand.template}_{d}")
-        ctx.model.add(sum(ctx.lits[i] for i in indices) + under >= demand.required)
+        ctx.model.add(cp_model.LinearExpr.sum([ctx.lits[i] for i in indices]) + under
+                      >= demand.required)
         terms.append(Term("shift_cover_under", under, coef, f"{demand.template} {demand.day}"))
     return terms
 
@@ -159,7 +163,8 @@ def shift_cover_over(ctx: Context) -> list[Term]:
         if not coef or len(indices) == 0:
             continue
         over = ctx.model.new_int_var(0, len(indices), f"over_{demand.template}_{d}")
-        ctx.model.add(over >= sum(ctx.lits[i] for i in indices) - demand.required)
+        ctx.model.add(over >= cp_model.LinearExpr.sum([ctx.lits[i] for i in indices])
+                      - demand.required)
         terms.append(Term("shift_cover_over", over, coef, f"{demand.template} {demand.day}"))
     return terms
 

@@ -13,6 +13,8 @@ points (like `solve.SolveResult`).
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +28,8 @@ from roster.engine.lns import Incumbent, Lns, LnsStats
 from roster.engine.model import BuiltModel, RosterProblem, build_model
 from roster.engine.solve import Progress, extract_roster, hint_array
 from roster.engine.weights import SCALE
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -72,15 +76,47 @@ class _Values:
         return self.on[lit.index]
 
 
+class _Build(threading.Thread):
+    """`build_model` in a thread (`start`), or in the caller (`result` without `start`)."""
+
+    def __init__(self, problem: RosterProblem) -> None:
+        super().__init__(daemon=True)
+        self.problem = problem
+        self.built: BuiltModel | None = None
+        self.seconds = 0.0
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        began = time.perf_counter()
+        try:
+            self.built = build_model(self.problem)
+        except BaseException as error:  # re-raised in the caller by `result`
+            self.error = error
+        self.seconds = time.perf_counter() - began
+
+    def result(self) -> tuple[BuiltModel, float]:
+        """The built model and the seconds its build took."""
+        if self.ident is None:
+            self.run()
+        else:
+            self.join()
+        if self.error is not None:
+            raise self.error
+        assert self.built is not None
+        return self.built, self.seconds
+
+
 def _full_solve(built: BuiltModel, values: np.ndarray | None, seconds: float, workers: int,
                 seed: int, fix: bool = False) -> tuple[int, cp_model.CpSolver]:
     model = built.model.clone() if fix or values is not None else built.model
     if values is not None:
         lits = [lit.index for lit in built.context.lits]
         model.proto.clear_solution_hint()
-        if fix:
-            model.proto.constraints.add().bool_and.literals.extend(
-                [i if v else -i - 1 for i, v in zip(lits, values.tolist(), strict=True)])
+        if fix:  # through the domains: presolve has less to do than with one bool_and
+            variables = model.proto.variables
+            for i, v in zip(lits, values.tolist(), strict=True):
+                domain = variables[i].domain
+                domain[0] = domain[1] = v
         else:
             model.proto.solution_hint.vars.extend(lits)
             model.proto.solution_hint.values.extend(values.astype(np.int64).tolist())
@@ -109,14 +145,19 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
         if on_progress is not None:
             on_progress(item)
 
-    # a first roster agent by agent (before the full model: it needs none)
+    # a first roster agent by agent; the full model needs none, so it is built meanwhile
+    # (the agents' CP-SAT solves release the interpreter)
     chosen = None
+    building = _Build(problem)
     if options.hint is None:
+        building.start()
         chosen, _ = greedy_options(problem, options.seconds_per_agent,
                                    deadline=started + options.first_share * options.time_limit)
-    build_started = time.perf_counter()
-    built = build_model(problem)
-    build_seconds = time.perf_counter() - build_started
+        log.info("first roster: %d options in %.1f s", len(chosen),
+                 time.perf_counter() - started)
+    built, build_seconds = building.result()
+    log.info("model: %d options, %d constraints in %.1f s", len(built.context.lits),
+             len(built.model.proto.constraints), build_seconds)
     if options.hint is not None:
         first = hint_array(built, options.hint)
     else:
@@ -130,6 +171,7 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
     code, solver = _full_solve(built, first, max(1.0, deadline - time.perf_counter()), 1,
                                options.seed, fix=True)
     scoring = time.perf_counter() - scoring
+    log.info("first roster scored in %.1f s: %s", scoring, solver.status_name(code))
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best = Incumbent(first, round(solver.objective_value), time.perf_counter())
         record(best.objective)

@@ -17,7 +17,7 @@ from roster.domain.base import minutes_of_day
 from roster.engine.weights import enabled
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Option:
     """One way an agent may work one day. Times are minutes from the period's first 00:00."""
 
@@ -102,6 +102,22 @@ def leave_blocking(leave: list[Leave], period: PlanningPeriod, start: int,
     return None
 
 
+def leave_near_days(leave: list[Leave], period: PlanningPeriod,
+                    reach: int) -> dict[int, list[Leave]]:
+    """Approved leave that may overlap an option of each day (day index -> records, in
+    order); an option of day d lies within [d x 1440, d x 1440 + `reach`) minutes."""
+    near: dict[int, list[Leave]] = defaultdict(list)
+    for record in leave:
+        if not record.blocks_work:
+            continue
+        begin, finish = to_minutes(period, record.start), to_minutes(period, record.end)
+        first = max(0, (begin - reach) // (24 * 60))
+        for d in range(first, min(period.days - 1, finish // (24 * 60)) + 1):
+            if begin < d * 24 * 60 + reach and d * 24 * 60 < finish:
+                near[d].append(record)
+    return near
+
+
 def availability_reason(agent: Agent, day: date, start_minute: int, end_minute: int) -> str:
     """Why the agent cannot work these minutes of `day` ('' when they can)."""
     if agent.start_date and day < agent.start_date:
@@ -132,20 +148,23 @@ def enumerate_options(team: Team, period: PlanningPeriod, keep_excluded: bool = 
         agent = team.agents[a]
         skills = [q for q in queues if q in agent.skills]
         templates = team.templates_of(agent)
+        reach = 24 * 60 + max((t.length_minutes for t in templates), default=0)
+        near = leave_near_days(leave_by_agent[agent.id], period, reach) if check_leave else {}
+        limited = bool(agent.availability or agent.start_date or agent.end_date)
+        shapes = [(template, break_offsets(template, step), _break_length(template),
+                   template.start_minutes(step)) for template in templates]
         for d, day in enumerate(period.dates()):
-            for template in templates:
-                offsets = break_offsets(template, step)
-                rule = template.meal_break
-                blen = rule.length_minutes if rule and template.has_break() else 0
-                for sm in template.start_minutes(step):
+            for template, offsets, blen, starts in shapes:
+                for sm in starts:
                     start = d * 24 * 60 + sm
                     end = start + template.length_minutes
                     reason, rule_name = "", ""
-                    why = availability_reason(agent, day, sm, sm + template.length_minutes)
+                    why = availability_reason(agent, day, sm, sm + template.length_minutes
+                                              ) if limited else ""
                     if why and check_availability:
                         reason, rule_name = why, "availability"
-                    elif check_leave:
-                        blocking = leave_blocking(leave_by_agent[agent.id], period, start, end)
+                    elif d in near:
+                        blocking = leave_blocking(near[d], period, start, end)
                         if blocking is not None:
                             reason = (f"{blocking.type.value} leave {blocking.start:%Y-%m-%d %H:%M}"
                                       f" to {blocking.end:%Y-%m-%d %H:%M}")
@@ -161,6 +180,11 @@ def enumerate_options(team: Team, period: PlanningPeriod, keep_excluded: bool = 
                             elif keep_excluded:
                                 result.excluded.append(Excluded(option, rule_name, reason))
     return result
+
+
+def _break_length(template: ShiftTemplate) -> int:
+    rule = template.meal_break
+    return rule.length_minutes if rule and template.has_break() else 0
 
 
 def template_start(template: ShiftTemplate) -> int:
