@@ -43,11 +43,17 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(size: int, workers: int, seconds: float) -> dict[str, object]:
+def generated_problem(size: int) -> RosterProblem:
+    """The generated team of `size` agents, its week on the 30-minute grid and its demand."""
     team = synthetic_team(size, START, seed=size)
     period = PlanningPeriod(start=START, days=7, interval_minutes=30)
     demands = interval_demands(synthetic_requirements(team, period, seed=size))
-    problem = RosterProblem(team, period, demands)
+    return RosterProblem(team, period, demands)
+
+
+def run(size: int, workers: int, seconds: float) -> dict[str, object]:
+    problem = generated_problem(size)
+    team, demands = problem.team, problem.demands
     started = time.perf_counter()
     built = build_model(problem)
     build = time.perf_counter() - started
@@ -69,10 +75,7 @@ def run(size: int, workers: int, seconds: float) -> dict[str, object]:
 def weekly(size: int, seconds: float) -> None:
     """Build, greedy first roster, class-count relaxation, then column generation until
     `seconds` after the build started; one line per iteration."""
-    team = synthetic_team(size, START, seed=size)
-    period = PlanningPeriod(start=START, days=7, interval_minutes=30)
-    demands = interval_demands(synthetic_requirements(team, period, seed=size))
-    problem = RosterProblem(team, period, demands)
+    problem = generated_problem(size)
     started = time.perf_counter()
     built = build_model(problem)
     first = _greedy_values(built, problem, started + 0.3 * seconds)
