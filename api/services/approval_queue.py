@@ -31,13 +31,15 @@ class _Waiting:
     future: asyncio.Future[dict[str, Any]]
 
 
-def _settle(future: asyncio.Future[dict[str, Any]], outcome: Outcome) -> None:
-    if future.cancelled():  # the client went away; the approval stands or fails all the same
-        return
-    if isinstance(outcome, Exception):
-        future.set_exception(outcome)
-    else:
-        future.set_result(outcome)
+def _settle(answers: list[tuple[asyncio.Future[dict[str, Any]], Outcome]]) -> None:
+    """Answer a batch's waiting requests of one event loop (run on that loop)."""
+    for future, outcome in answers:
+        if future.cancelled():  # the client went away; the approval stands or fails anyway
+            continue
+        if isinstance(outcome, Exception):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
 
 
 class ApprovalQueue:
@@ -84,9 +86,14 @@ class ApprovalQueue:
                 outcomes = approve_batch(self.sessions, [w.approval for w in batch])
             except Exception as err:  # approve_batch answers each; this is the last resort
                 outcomes = [err] * len(batch)
+            # One hand-over per event loop and batch, not per approval.
+            answers: dict[asyncio.AbstractEventLoop,
+                          list[tuple[asyncio.Future[dict[str, Any]], Outcome]]] = {}
             for waiting, outcome in zip(batch, outcomes, strict=True):
+                answers.setdefault(waiting.loop, []).append((waiting.future, outcome))
+            for loop, answered in answers.items():
                 with contextlib.suppress(RuntimeError):  # its event loop is closed: gone
-                    waiting.loop.call_soon_threadsafe(_settle, waiting.future, outcome)
+                    loop.call_soon_threadsafe(_settle, answered)
 
     def shutdown(self) -> None:
         """Finish what is queued, then stop the thread."""
