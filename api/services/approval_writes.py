@@ -4,46 +4,31 @@ Whatever the batch's size they take a fixed number of statements: the new versio
 reserved up front, so each approval builds on the one before it), one compare-and-set of
 the published pointer per series (from the version the batch found to the one it leaves),
 the replaced versions marked superseded, the approved swaps, the refused swaps' stored
-checks and the audit rows. On PostgreSQL they go out in one pipeline (one round trip, raw
-psycopg: each round trip is also a wait for the interpreter lock when the HTTP side holds
-it); on SQLite, in-process, through SQLAlchemy (executemany).
+checks and the audit rows. They go to the driver directly, in the session's transaction:
+on PostgreSQL in one pipeline (one round trip, psycopg: each round trip is also a wait for
+the interpreter lock when the HTTP side holds it), on SQLite through `sqlite3`'s
+executemany, with the values converted by the columns' own SQLAlchemy bind processors (so
+the rows are those SQLAlchemy would write, without its per-statement and per-row work).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Dialect, Table, func, select, text
 from sqlalchemy.orm import Session
 
 from api.clock import utc_now
 from api.errors import Conflict
 from api.models import RosterRow, SeriesRow, SwapRow
-from api.services.audit import insert_many
 
 _SWAPS = cast(Table, SwapRow.__table__)
 _SERIES = cast(Table, SeriesRow.__table__)
 _ROSTERS = cast(Table, RosterRow.__table__)
 
-_NEW_VERSIONS = insert(_ROSTERS).values(
-    id=bindparam("r_id"), series_id=bindparam("r_series_id"), team_id=bindparam("r_team_id"),
-    version=bindparam("r_version"), status=bindparam("r_status"), source="swap",
-    based_on_id=bindparam("r_based_on_id"), data=bindparam("r_data"),
-    change=bindparam("r_change"), created_by=bindparam("r_created_by"),
-    created_at=bindparam("r_created_at"))
-"""The versions a batch made, with ids reserved beforehand (executemany: one statement)."""
-_MOVE_PUBLISHED = update(_SERIES).where(
-    _SERIES.c.id == bindparam("b_series"),
-    _SERIES.c.published_roster_id == bindparam("checked_id")).values(
-    published_roster_id=bindparam("new_id"), last_version=bindparam("number"))
-_SUPERSEDE = update(_ROSTERS).where(
-    _ROSTERS.c.id.in_(bindparam("checked_ids", expanding=True))).values(status="superseded")
-_STORE_CHECK = update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
-    last_check=bindparam("b_check"), updated_at=bindparam("b_at"))
-_APPROVED = update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values(
-    status="approved", decided_by=bindparam("b_by"), comment=bindparam("b_comment"),
-    applied_roster_id=bindparam("new_id"), last_check=bindparam("b_check"),
-    updated_at=bindparam("b_at"))
 _PG_VERSIONS = (
     "INSERT INTO rosters (id, series_id, team_id, version, status, source, based_on_id, data,"
     " change, created_by, created_at) VALUES (%(r_id)s, %(r_series_id)s, %(r_team_id)s,"
@@ -66,6 +51,32 @@ _PG_AUDIT = (
 _PG_IDS = text("SELECT nextval(pg_get_serial_sequence('rosters', 'id')) "
                "FROM generate_series(1, :n)")
 _LAST_ID = select(func.coalesce(func.max(_ROSTERS.c.id), 0))
+
+
+def _for_sqlite(statement: str) -> str:
+    """A statement above with `sqlite3`'s named parameters (`:name` for `%(name)s`)."""
+    return re.sub(r"%\((\w+)\)s", r":\1", statement)
+
+
+_LITE_VERSIONS = _for_sqlite(_PG_VERSIONS)
+_LITE_MOVE = _for_sqlite(_PG_MOVE.removesuffix(" RETURNING id"))
+_LITE_SUPERSEDE = "UPDATE rosters SET status = 'superseded' WHERE id = :checked_id"
+_LITE_APPROVED = _for_sqlite(_PG_APPROVED)
+_LITE_STORE_CHECK = _for_sqlite(_PG_STORE_CHECK)
+_LITE_AUDIT = _for_sqlite(_PG_AUDIT)
+
+Convert = Callable[[Any], Any]
+
+
+@cache
+def _sqlite_binds(dialect: Dialect) -> tuple[Convert, Convert]:
+    """How SQLAlchemy stores a JSON value and an aware datetime on SQLite (the bind
+    processors of the columns written here: all JSON, all `DateTime(timezone=True)`)."""
+    def processor(column: Any) -> Convert:
+        found = column.type.dialect_impl(dialect).bind_processor(dialect)
+        return found if found is not None else (lambda value: value)
+
+    return processor(_SWAPS.c.last_check), processor(_SWAPS.c.updated_at)
 
 
 class BatchWrites:
@@ -112,21 +123,38 @@ class BatchWrites:
                                  else "superseded")
         if self.db.dialect.name == "postgresql":
             self._flush_pipeline()
-            return
-        db = self.db
-        if self.versions:
-            db.execute(_NEW_VERSIONS, self.versions)
-            for move in self.moves.values():
-                if db.execute(_MOVE_PUBLISHED, move).rowcount != 1:
-                    raise Conflict("the published roster changed during the check; try "
-                                   "again", field="swap_id")
-            db.execute(_SUPERSEDE, {"checked_ids": [m["checked_id"]
-                                                    for m in self.moves.values()]})
-            db.execute(_APPROVED, self.approved)
-        if self.refused:
-            db.execute(_STORE_CHECK, self.refused)
-        if self.audit:
-            insert_many(self.session, self.audit)
+        else:
+            self._flush_sqlite()
+
+    def _flush_sqlite(self) -> None:
+        """SQLite: every write through `sqlite3`, inside the session's transaction."""
+        json, when = _sqlite_binds(self.db.dialect)
+        cursor = self.db.connection.dbapi_connection.cursor()
+        try:
+            if self.versions:
+                cursor.executemany(_LITE_VERSIONS, [
+                    {**v, "r_change": json(v["r_change"]),
+                     "r_created_at": when(v["r_created_at"])} for v in self.versions])
+                for move in self.moves.values():
+                    cursor.execute(_LITE_MOVE, move)
+                    if cursor.rowcount != 1:
+                        raise Conflict("the published roster changed during the check; try "
+                                       "again", field="swap_id")
+                cursor.executemany(_LITE_SUPERSEDE, list(self.moves.values()))
+                cursor.executemany(_LITE_APPROVED, [
+                    {**a, "b_check": json(a["b_check"]), "b_at": when(a["b_at"])}
+                    for a in self.approved])
+            if self.refused:
+                cursor.executemany(_LITE_STORE_CHECK, [
+                    {**r, "b_check": json(r["b_check"]), "b_at": when(r["b_at"])}
+                    for r in self.refused])
+            if self.audit:
+                at = when(utc_now())
+                cursor.executemany(_LITE_AUDIT, [
+                    {**e, "at": at, "before": json(e["before"]), "after": json(e["after"])}
+                    for e in self.audit])
+        finally:
+            cursor.close()
 
     def _flush_pipeline(self) -> None:
         """PostgreSQL: every write in one pipeline, inside the session's transaction."""

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from api.clock import utc_now
 from api.deps import Principal
 from api.models import AuditRow
-
-_INSERT = insert(cast(Table, AuditRow.__table__))
 
 
 def entry(who: Principal | None, action: str, entity: str, entity_id: object,
@@ -29,8 +25,3 @@ def record(session: Session, who: Principal | None, action: str, entity: str,
     """Add an audit row to the session's transaction (it commits or rolls back with it)."""
     session.add(AuditRow(**entry(who, action, entity, entity_id, team_id, before, after)))
 
-
-def insert_many(session: Session, entries: list[dict[str, Any]]) -> None:
-    """Audit rows made by `entry`, inserted at once, stamped now (one statement)."""
-    at = utc_now()
-    session.connection().execute(_INSERT, [{**values, "at": at} for values in entries])
