@@ -34,9 +34,12 @@ _PG_VERSIONS = (
     " change, created_by, created_at) VALUES (%(r_id)s, %(r_series_id)s, %(r_team_id)s,"
     " %(r_version)s, %(r_status)s, 'swap', %(r_based_on_id)s, %(r_data)s, %(r_change)s,"
     " %(r_created_by)s, %(r_created_at)s)")
-_PG_MOVE = (
+_MOVE = (
     "UPDATE roster_series SET published_roster_id = %(new_id)s, last_version = %(number)s"
-    " WHERE id = %(b_series)s AND published_roster_id = %(checked_id)s RETURNING id")
+    " WHERE id = %(b_series)s AND published_roster_id = %(checked_id)s")
+_PG_MOVE = f"WITH moved AS ({_MOVE} RETURNING id) SELECT 1 / count(*) FROM moved"
+"""The compare-and-set, failing inside the transaction when it moves nothing (division by
+zero): the COMMIT that follows it in the pipeline then never runs."""
 _PG_SUPERSEDE = "UPDATE rosters SET status = 'superseded' WHERE id = ANY(%(checked_ids)s)"
 _PG_APPROVED = (
     "UPDATE swaps SET status = 'approved', decided_by = %(b_by)s, comment = %(b_comment)s,"
@@ -59,7 +62,7 @@ def _for_sqlite(statement: str) -> str:
 
 
 _LITE_VERSIONS = _for_sqlite(_PG_VERSIONS)
-_LITE_MOVE = _for_sqlite(_PG_MOVE.removesuffix(" RETURNING id"))
+_LITE_MOVE = _for_sqlite(_MOVE)
 _LITE_SUPERSEDE = "UPDATE rosters SET status = 'superseded' WHERE id = :checked_id"
 _LITE_APPROVED = _for_sqlite(_PG_APPROVED)
 _LITE_STORE_CHECK = _for_sqlite(_PG_STORE_CHECK)
@@ -114,8 +117,9 @@ class BatchWrites:
         return self._ids.pop()
 
     def flush(self) -> None:
-        """Send everything gathered; raise Conflict if a series' published version moved
-        (cannot happen while its row is locked; never apply blindly)."""
+        """Send everything gathered (on PostgreSQL with the COMMIT: call it last in the
+        transaction); raise Conflict if a series' published version moved (cannot happen
+        while its row is locked; never apply blindly)."""
         if self.versions:
             last_of = {v["r_series_id"]: v["r_id"] for v in self.versions}
             for v in self.versions:  # only the last of each series stays published
@@ -157,7 +161,11 @@ class BatchWrites:
             cursor.close()
 
     def _flush_pipeline(self) -> None:
-        """PostgreSQL: every write in one pipeline, inside the session's transaction."""
+        """PostgreSQL: every write and the COMMIT in one pipeline (one round trip). A
+        compare-and-set that moves nothing fails the transaction before the COMMIT, and
+        raises Conflict here (the session then rolls back); otherwise the session's own
+        commit that follows finds the transaction committed and sends nothing."""
+        from psycopg.errors import DivisionByZero
         from psycopg.types.json import Json
 
         def jsonb(values: dict[str, Any], *names: str) -> dict[str, Any]:
@@ -166,30 +174,24 @@ class BatchWrites:
 
         pg: Any = self.db.connection.dbapi_connection
         at = utc_now()
-        moved = []
-        with pg.pipeline(), pg.cursor() as cursor:
-            if self.versions:
-                cursor.executemany(_PG_VERSIONS,
-                                   [jsonb(v, "r_change") for v in self.versions])
-                for move in self.moves.values():
-                    one = pg.cursor()
-                    one.execute(_PG_MOVE, move)
-                    moved.append(one)
-                cursor.execute(_PG_SUPERSEDE, {"checked_ids": [
-                    m["checked_id"] for m in self.moves.values()]})
-                cursor.executemany(_PG_APPROVED,
-                                   [jsonb(a, "b_check") for a in self.approved])
-            if self.refused:
-                cursor.executemany(_PG_STORE_CHECK,
-                                   [jsonb(r, "b_check") for r in self.refused])
-            if self.audit:
-                cursor.executemany(_PG_AUDIT, [jsonb({**e, "at": at}, "before", "after")
-                                               for e in self.audit])
-        for one in moved:
-            rows = one.fetchall()
-            one.close()
-            if len(rows) != 1:
-                raise Conflict("the published roster changed during the check; try again",
-                               field="swap_id")
-
-
+        try:
+            with pg.pipeline(), pg.cursor() as cursor:
+                if self.versions:
+                    cursor.executemany(_PG_VERSIONS,
+                                       [jsonb(v, "r_change") for v in self.versions])
+                    for move in self.moves.values():
+                        cursor.execute(_PG_MOVE, move)
+                    cursor.execute(_PG_SUPERSEDE, {"checked_ids": [
+                        m["checked_id"] for m in self.moves.values()]})
+                    cursor.executemany(_PG_APPROVED,
+                                       [jsonb(a, "b_check") for a in self.approved])
+                if self.refused:
+                    cursor.executemany(_PG_STORE_CHECK,
+                                       [jsonb(r, "b_check") for r in self.refused])
+                if self.audit:
+                    cursor.executemany(_PG_AUDIT, [jsonb({**e, "at": at}, "before", "after")
+                                                   for e in self.audit])
+                cursor.execute("COMMIT")
+        except DivisionByZero as err:
+            raise Conflict("the published roster changed during the check; try again",
+                           field="swap_id") from err

@@ -1,4 +1,6 @@
-"""A batch's writes on SQLite through `sqlite3` leave the very rows SQLAlchemy wrote."""
+"""A batch's writes: on SQLite through `sqlite3` they leave the very rows SQLAlchemy wrote;
+on PostgreSQL they commit in their pipeline, and a compare-and-set that moves nothing
+commits nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import Engine, Table, bindparam, insert, update
+from sqlalchemy import Engine, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from api.db import make_engine, migrate
@@ -16,6 +18,7 @@ from api.errors import Conflict
 from api.models import AuditRow, RosterRow, SeriesRow, SwapRow, TeamRow
 from api.services import approval_writes
 from api.services.approval_writes import BatchWrites
+from tests.api.conftest import _pg_database, _pg_drop
 
 AT = datetime(2026, 11, 30, 14, 0, 1, 123456, tzinfo=UTC)
 DECIDED = datetime(2026, 11, 30, 14, 0, 0, 654321, tzinfo=UTC)
@@ -45,9 +48,10 @@ _OLD_APPROVED = update(_SWAPS).where(_SWAPS.c.id == bindparam("swap_id")).values
     updated_at=bindparam("b_at"))
 
 
-def _database(path: Path) -> Engine:
-    """A team, its series with published version 10, and swaps 1 and 2 waiting."""
-    engine = make_engine(f"sqlite:///{path}")
+def _database(path: Path | str) -> Engine:
+    """A team, its series with published version 10, and swaps 1 and 2 waiting (a SQLite
+    file, or a database URL)."""
+    engine = make_engine(path if isinstance(path, str) else f"sqlite:///{path}")
     migrate(engine)
     with engine.begin() as db:
         db.execute(insert(TeamRow), {"id": "t1", "settings": {"name": "t1"}})
@@ -136,4 +140,55 @@ def test_sqlite_writes_refuse_a_moved_published_version(tmp_path: Path) -> None:
         writes.moves[1]["checked_id"] = 9
         with pytest.raises(Conflict, match="published roster changed"):
             writes.flush()
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_database() -> Any:
+    url, reason = _pg_database()
+    if url is None:
+        pytest.skip(reason)
+    yield url
+    _pg_drop(url)
+
+
+def test_postgres_writes_commit_in_their_pipeline(pg_database: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(approval_writes, "utc_now", lambda: AT)
+    engine = _database(pg_database)
+    with Session(engine) as session:
+        session.begin()
+        writes = BatchWrites(session, 2, [11])
+        _gathered(writes)
+        writes.flush()
+        with engine.connect() as other:  # committed before the session's own commit
+            assert other.execute(select(_SERIES.c.published_roster_id)).scalar_one() == 11
+        session.commit()
+    with engine.connect() as db:
+        assert db.execute(select(_ROSTERS.c.id, _ROSTERS.c.status).order_by(_ROSTERS.c.id)
+                          ).all() == [(10, "superseded"), (11, "published")]
+        assert db.execute(select(_SWAPS.c.id, _SWAPS.c.status, _SWAPS.c.last_check)
+                          .order_by(_SWAPS.c.id)).all() == [
+            (1, "approved", {"ok": True, "sl": [0.8125, None, "é"]}),
+            (2, "pending_supervisor", {"ok": False, "reasons": ["rest"]})]
+        assert db.execute(select(AuditRow.at, AuditRow.after)).all() == [
+            (AT, {"status": "approved", "version": 2})]
+    engine.dispose()
+
+
+def test_postgres_writes_refuse_a_moved_published_version(pg_database: str) -> None:
+    engine = _database(pg_database)
+    with Session(engine) as session, session.begin():
+        writes = BatchWrites(session, 2, [11])
+        _gathered(writes)
+        writes.moves[1]["checked_id"] = 9
+        with pytest.raises(Conflict, match="published roster changed"):
+            writes.flush()
+    with engine.connect() as db:  # nothing of the batch stayed
+        assert db.execute(select(_ROSTERS.c.id, _ROSTERS.c.status)).all() == [
+            (10, "published")]
+        assert db.execute(select(_SERIES.c.published_roster_id)).scalar_one() == 10
+        assert db.execute(select(_SWAPS.c.status).order_by(_SWAPS.c.id)).scalars().all() == [
+            "pending_supervisor", "pending_supervisor"]
+        assert db.execute(select(AuditRow.id)).all() == []
     engine.dispose()
