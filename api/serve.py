@@ -34,11 +34,17 @@ def listener(host: str, port: int) -> socket.socket:
     return sock
 
 
+def logs_access(log_level: str) -> bool:
+    """Whether uvicorn's access log can show anything: its lines are at level info, so
+    above that the server skips making them at all."""
+    return log_level.lower() in ("trace", "debug", "info")
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
           log_level: str = "info") -> None:
     """Serve the API until stopped (SIGINT/SIGTERM)."""
     config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers,
-                            log_level=log_level)
+                            log_level=log_level, access_log=logs_access(log_level))
     if workers <= 1:
         uvicorn.Server(config).run()
         return

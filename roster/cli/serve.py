@@ -37,6 +37,8 @@ def serve(
     """Start the API (migrates the database first). Settings come from ROSTER_* variables."""
     import uvicorn
 
+    from api.serve import logs_access
+
     settings_or_error(database_url)
     uvicorn.run("api.main:create_served_app", factory=True, host=host, port=port,
-                log_level=log_level, workers=1)
+                log_level=log_level, access_log=logs_access(log_level), workers=1)

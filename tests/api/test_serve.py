@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from api.serve import listener
+from api.serve import listener, logs_access
 
 
 def test_listener_is_tcp_and_connections_get_nodelay() -> None:
@@ -32,3 +32,9 @@ def test_listener_is_tcp_and_connections_get_nodelay() -> None:
 
     asyncio.run(run())
     assert seen and seen[0] != 0
+
+
+def test_access_log_only_at_levels_that_show_it() -> None:
+    assert [logs_access(level) for level in ("trace", "debug", "info", "INFO", "warning",
+                                             "error", "critical")] == [
+        True, True, True, True, False, False, False]
