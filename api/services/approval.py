@@ -24,7 +24,7 @@ writes wait for the end of the batch (`BatchWrites`) and go out in a fixed numbe
 whatever its size: the new versions (their change, and in every
 `versions.SNAPSHOT_EVERY`-th their JSON too, joined from cached shift texts; ids reserved in
 one query), the published pointer per series, the replaced version's status, the swaps and
-the audit rows.
+the audit rows (on PostgreSQL with the COMMIT, in one round trip: a batch takes two).
 """
 
 from __future__ import annotations
