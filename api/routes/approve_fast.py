@@ -2,17 +2,17 @@
 requests.
 
 The busiest request of the service. FastAPI answers it through dependency solving, body
-parsing by field description, response validation and routing through every included
-router; for a well-formed approval that costs about as much interpreter time as the
-approval's own HTTP handling. This route comes first in the application's routes and
-answers a well-formed request itself with the very pieces FastAPI would use: the path id
-validated by the declared `RowId` type, the body by `CommentIn`, the token by the same
-dependency functions (`oauth2_scheme`, `get_token_user_id`), the answer serialised by
-pydantic as FastAPI serialises a `dict[str, Any]`. Errors it raises (a bad token, the
-approval's own 4xx) go to the application's exception handlers as from any route. Any
-request it does not take as well-formed (a path id, body or content type that does not
-validate, a client gone while sending) is handed unchanged to the FastAPI route
-(`api.routes.swaps.approve`), which answers it as before: validation errors and their
+parsing by field description, response validation and routing through the included
+routers: more than half of the event loop's CPU time per approval (0.55 ms against
+0.21-0.29 ms with this route, in the benchmark's runs). This route comes first in the
+application's routes and answers a well-formed request itself with the very pieces FastAPI
+would use: the path id validated by the declared `RowId` type, the body by `CommentIn`,
+the token by the same dependency functions (`oauth2_scheme`, `get_token_user_id`), the
+answer serialised by pydantic as FastAPI serialises a `dict[str, Any]`. Errors it raises
+(a bad token, the approval's own 4xx) go to the application's exception handlers as from
+any route. Any request it does not take as well-formed (a path id, body or content type
+that does not validate, a client gone while sending) is handed unchanged to the FastAPI
+route (`api.routes.swaps.approve`), which answers it as before: validation errors and their
 messages have one source.
 """
 
