@@ -20,6 +20,7 @@ from roster.engine.aggregate import Relaxed, solve_relaxation
 from roster.engine.bound import add_bound, lp_bound
 from roster.engine.greedy import fill_fallback, greedy_roster, option_costs
 from roster.engine.guided import restricted_model, support_mask
+from roster.engine.integer_bound import IntegerBound
 from roster.engine.model import BuiltModel, RosterProblem, build_model
 from roster.engine.rules_soft import same_shift
 from roster.engine.subteam_lns import SubteamLns
@@ -52,6 +53,9 @@ class SolveOptions:
     guided: bool = True
     """With the relaxation and a first roster, search the model restricted to the
     relaxation's shifts (guided.py) first; the whole model only if that is solved early."""
+    integer_bound: bool = True
+    """With the relaxation solved, run HiGHS on its whole-count version alongside the
+    search (integer_bound.py); its dual bound is reported when higher."""
 
 
 @dataclass(frozen=True)
@@ -172,10 +176,14 @@ class RosterSolver:
         relaxed: Relaxed | None = None
         if self.options.lp_bound and not self._stopped.is_set():
             left = self.options.time_limit - (time.perf_counter() - started)
-            relaxed = solve_relaxation(built, seconds=0.5 * left)
+            relaxed = solve_relaxation(built, seconds=0.5 * left, keep=True, entries=False)
             if relaxed is not None:
                 bound = relaxed.bound
                 add_bound(built, bound)
+        integer: IntegerBound | None = None
+        deadline = started + self.options.time_limit
+        if relaxed is not None and relaxed.aggregate is not None and self.options.integer_bound:
+            integer = IntegerBound(relaxed.aggregate, deadline - time.perf_counter() - 1.0)
         guided = (self.options.guided and relaxed is not None and first is not None
                   and start_point is not None)
         model = built.model
@@ -202,6 +210,10 @@ class RosterSolver:
                 if again in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
                         whole.objective_value <= solver.objective_value):
                     code, solver, guided = again, whole, False
+        if integer is not None and not (code == cp_model.OPTIMAL and not guided):
+            value = integer.wait(deadline - time.perf_counter() + 0.3)
+            if value is not None:
+                bound = max(bound or value, value)
         seconds = time.perf_counter() - started
         proto = built.model.proto
         result = SolveResult(
@@ -213,7 +225,8 @@ class RosterSolver:
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             result.roster = extract_roster(built, solver)
             result.objective = solver.objective_value / SCALE
-            result.bound = solver.best_objective_bound / SCALE
+            result.bound = (solver.best_objective_bound if bound is None
+                            else max(solver.best_objective_bound, bound)) / SCALE
             result.penalties = penalties(built, solver)
             if guided:  # the restriction's bound and optimality are not the whole model's
                 result.status = "FEASIBLE"
