@@ -303,11 +303,12 @@ class Relaxed:
     aggregate: Aggregate | None = field(default=None, compare=False, repr=False)
 
 
-def solve_relaxation(built: BuiltModel, seconds: float = 60.0,
-                     keep: bool = False) -> Relaxed | None:
+def solve_relaxation(built: BuiltModel, seconds: float = 60.0, keep: bool = False,
+                     entries: bool | None = None) -> Relaxed | None:
     """Solve the relaxation with GLOP; None when it does not finish within `seconds`.
-    With `keep`, the result holds the solved relaxation (its rows recorded per variable)."""
-    agg = build_aggregate(built, record_entries=keep)
+    With `keep`, the result holds the solved relaxation, its rows recorded per variable
+    unless `entries` is False."""
+    agg = build_aggregate(built, record_entries=keep if entries is None else entries)
     if agg is None:
         return None
     agg.solver.SetTimeLimit(max(100, int(seconds * 1000)))
