@@ -1,6 +1,7 @@
 """Roster engine at scale: generated teams (two queues, 30-minute grid, breaks, full rules).
 
     .venv/bin/python benchmarks/roster_scale.py [--sizes 60 300 1000] [--workers 2]
+                                         [--integer-bound]
 
 Per size: build seconds, first-solution seconds, objective, bound, gap at the size's time
 limit (the bound is the linear relaxation's, bound.py, when it finishes in time, else
@@ -10,7 +11,8 @@ checker (must be 0); then a repair after one agent's sick day in the 300-agent r
 (seconds and shifts changed). The machine load (1-minute average) is printed with each row
 because the machine is shared. `--weekly` instead measures the weekly-pattern relaxation
 (weekly.py) alone: its bound and master value per iteration, seconds counted from the
-start of the build as in the solve.
+start of the build as in the solve. `--integer-bound` turns on the whole-count bound
+(integer_bound.py) in the solves.
 """
 
 from __future__ import annotations
@@ -51,13 +53,15 @@ def generated_problem(size: int) -> RosterProblem:
     return RosterProblem(team, period, demands)
 
 
-def run(size: int, workers: int, seconds: float) -> dict[str, object]:
+def run(size: int, workers: int, seconds: float,
+        integer_bound: bool = False) -> dict[str, object]:
     problem = generated_problem(size)
     team, demands = problem.team, problem.demands
     started = time.perf_counter()
     built = build_model(problem)
     build = time.perf_counter() - started
-    solver = RosterSolver(problem, SolveOptions(time_limit=seconds - build, workers=workers),
+    solver = RosterSolver(problem, SolveOptions(time_limit=seconds - build, workers=workers,
+                                                integer_bound=integer_bound),
                           built=built)
     result = solver.solve()
     violations = check_roster(team, result.roster) if result.roster else None
@@ -118,6 +122,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=None, help="override time limits")
     parser.add_argument("--offline-lp", action="store_true",
                         help="after each run, the LP bound without time limit (reference gap)")
+    parser.add_argument("--integer-bound", action="store_true",
+                        help="solve with the whole-count bound (integer_bound.py)")
     parser.add_argument("--weekly", action="store_true",
                         help="measure the weekly-pattern relaxation only (bound per iteration)")
     args = parser.parse_args()
@@ -129,7 +135,8 @@ def main() -> None:
           "gap | gap at 20 s | seconds | peak MB | violations | load |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
-        row = run(size, args.workers, args.seconds or LIMITS.get(size, 60.0))
+        row = run(size, args.workers, args.seconds or LIMITS.get(size, 60.0),
+                  args.integer_bound)
         gap = "-" if row["gap"] is None else f"{row['gap']:.2%}"
         gap20 = "-" if row["gap_at_20s"] is None else f"{row['gap_at_20s']:.2%}"
         print(f"| {size} | {row['options']} | {row['build_s']} | {row['first_s']} | "

@@ -38,7 +38,8 @@ class PlanOptions:
 
     - `hint`: a roster to start the search from (e.g. last week's plan for a variant);
     - `previous`: the roster of the period before (rest and runs across the boundary);
-    - `fit_until`: fit the forecaster on history before this moment only (default: all).
+    - `fit_until`: fit the forecaster on history before this moment only (default: all);
+    - `integer_bound`: prove the gap with the whole-count bound (engine/integer_bound.py).
     """
 
     time_limit: float = 30.0
@@ -47,6 +48,7 @@ class PlanOptions:
     hint: Roster | None = None
     previous: Roster | None = None
     fit_until: datetime | None = None
+    integer_bound: bool = False
 
 
 Solver = Callable[[RosterProblem, PlanOptions, "OnProgress | None", "StopSignal | None"],
@@ -155,7 +157,8 @@ def solve_problem(problem: RosterProblem, options: PlanOptions,
     """CP-SAT on the full model with the options' time limit, workers, seed and hint."""
     solver = RosterSolver(problem, SolveOptions(time_limit=options.time_limit,
                                                 workers=options.workers, seed=options.seed,
-                                                hint=options.hint))
+                                                hint=options.hint,
+                                                integer_bound=options.integer_bound))
     if stop is not None:
         stop.solver = solver
         if stop.stopped:

@@ -150,6 +150,9 @@ def solve(
     requirements: Requirements = None,
     previous: Annotated[Path | None, typer.Option(
         "--previous", help="roster.csv of the period before (rules across the boundary)")] = None,
+    integer_bound: Annotated[bool, typer.Option(
+        "--integer-bound", help="also prove the gap with a whole-count bound (HiGHS "
+        "alongside the search; tighter proof, less CPU for the search)")] = False,
     quiet: Quiet = False,
 ) -> None:
     """Build the roster for a period: forecast -> staffing -> CP-SAT, then results files."""
@@ -165,7 +168,8 @@ def solve(
     stop = StopSignal()
     with _stop_on_ctrl_c(stop):
         outcome = plan(scenario, period, PlanOptions(time_limit=time_limit, workers=workers,
-                                                     seed=seed, previous=before),
+                                                     seed=seed, previous=before,
+                                                     integer_bound=integer_bound),
                        requirements=frame, on_progress=_progress(quiet), stop=stop)
     result = outcome.result
     if result.status == "INFEASIBLE":

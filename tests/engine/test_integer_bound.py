@@ -62,7 +62,7 @@ def test_the_thread_keeps_the_bound() -> None:
 def test_the_solve_reports_the_higher_bound() -> None:
     base = team(1, soft=("coverage_shortfall",), max_minutes_per_week=500)
     problem = RosterProblem(base, PERIOD, [IntervalDemand(at(0, 8), "chat", 1)])
-    result = solve_roster(problem, SolveOptions(time_limit=20, workers=1))
+    result = solve_roster(problem, SolveOptions(time_limit=20, workers=1, integer_bound=True))
     assert result.status == "OPTIMAL" and result.bound == pytest.approx(100)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from roster.cli.main import app
@@ -39,3 +40,23 @@ def test_cli_solve_writes_the_plan_of_the_pipeline(small_folder: Path, tmp_path:
     kpis = json.loads((out / "kpis.json").read_text())
     assert kpis["period_start"] == WEEK.isoformat()
     assert kpis["solver"]["workers"] == 1
+
+
+def test_cli_solve_integer_bound_flag_reaches_the_engine(
+        small_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import roster.pipeline as pipeline
+    seen: list[bool] = []
+    real = pipeline.RosterSolver
+
+    def recording(problem, options, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(options.integer_bound)
+        return real(problem, options, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "RosterSolver", recording)
+    for flags in ([], ["--integer-bound"]):
+        result = CliRunner().invoke(app, ["solve", str(small_folder), "--start",
+                                          WEEK.isoformat(), "--time-limit", "3", "--workers",
+                                          "1", "--quiet", "--out", str(tmp_path / "out"),
+                                          *flags])
+        assert result.exit_code == 0, result.output
+    assert seen == [False, True]
