@@ -2,12 +2,11 @@
 
 Start from a complete roster (the chosen options of a built model). Each step frees the
 options of a neighbourhood — some agents over a window of days, every agent over a shorter
-window, or a few agents over the whole period — fixes every other option to the incumbent
-(through the variables' domains when the incumbent's full solution is known, so presolve
-has less to do), and lets CP-SAT re-optimise the rest from a hint of the incumbent. A
-result at least as good replaces the incumbent. Neighbourhood sizes adapt: a sub-solve
-proved optimal grows its kind's size (so does one that improved the roster), one stopped
-by the time limit without a gain shrinks it.
+window, or a few agents over the whole period — fixes every other option to the incumbent,
+and lets CP-SAT re-optimise the rest from a hint of the incumbent. A result at least as
+good replaces the incumbent. Neighbourhood sizes adapt: a sub-solve proved optimal grows
+its kind's size (so does one that improved the roster), one stopped by the time limit
+without a gain shrinks it.
 
 `workers` threads search at once, each with a one-worker CP-SAT (the solver releases the
 GIL), sharing the incumbent under a lock.
@@ -35,8 +34,6 @@ class Incumbent:
     values: np.ndarray
     objective: int
     found_at: float = 0.0
-    full: np.ndarray | None = None
-    """Every model variable's value (auxiliaries too), when known: a complete hint."""
 
 
 @dataclass
@@ -75,9 +72,6 @@ class Lns:
         self.step_seconds = step_seconds
         self.step_deterministic = step_deterministic
         """CP-SAT deterministic time per sub-solve, if set (reproducible whatever the load)."""
-        self.fix_domains = True
-        """Fix the options outside a neighbourhood through their domains (and hint every
-        variable) when the incumbent carries its full solution; else one `bool_and`."""
         self.sizes = {kind: 0.15 for kind in KINDS}
         self.stats = LnsStats()
         self._lock = threading.Lock()
@@ -178,32 +172,22 @@ class Lns:
     # ---- search --------------------------------------------------------------------------
 
     def step(self, incumbent: Incumbent, kind: str, rng: random.Random,
-             seconds: float) -> tuple[Incumbent | None, bool]:
-        """One sub-solve: its best solution if any, and whether it was proved optimal."""
+             seconds: float) -> tuple[np.ndarray | None, int | None, bool]:
+        """One sub-solve; (values, objective, proved optimal) of its best solution, if any."""
         free = self.short_cover(incumbent.values, rng) if kind == "short_cover" else None
         if free is None:
             free = self.neighbourhood("agents_window" if kind == "short_cover" else kind, rng)
         whole = bool(free.all())
         values = incumbent.values
         fixed = ~free
+        on = self.index[fixed & (values == 1)]
+        off = -self.index[fixed & (values == 0)] - 1
         sub = self.built.model.clone()
         proto = sub.proto
+        proto.constraints.add().bool_and.literals.extend(np.concatenate([on, off]).tolist())
         proto.clear_solution_hint()
-        if self.fix_domains and incumbent.full is not None:
-            # fixed through the domains and hinted in full: presolve has less to do, and
-            # the search starts from a complete solution
-            variables = proto.variables
-            for i, v in zip(self.index[fixed].tolist(), values[fixed].tolist(), strict=True):
-                domain = variables[i].domain
-                domain[0] = domain[1] = v
-            proto.solution_hint.vars.extend(range(len(incumbent.full)))
-            proto.solution_hint.values.extend(incumbent.full.tolist())
-        else:
-            on = self.index[fixed & (values == 1)]
-            off = -self.index[fixed & (values == 0)] - 1
-            proto.constraints.add().bool_and.literals.extend(np.concatenate([on, off]).tolist())
-            proto.solution_hint.vars.extend(self.index[free].tolist())
-            proto.solution_hint.values.extend(values[free].astype(np.int64).tolist())
+        proto.solution_hint.vars.extend(self.index[free].tolist())
+        proto.solution_hint.values.extend(values[free].astype(np.int64).tolist())
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = 2
@@ -213,13 +197,13 @@ class Lns:
         solver.parameters.random_seed = rng.randrange(1 << 30)
         code = solver.solve(sub)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, code == cp_model.INFEASIBLE
+            return None, None, code == cp_model.INFEASIBLE
         if whole and code == cp_model.OPTIMAL:
             self.proved_optimal = True
             self._stop.set()
         solution = np.asarray(solver.response_proto.solution, dtype=np.int64)
-        return (Incumbent(solution[self.index].astype(np.int8), round(solver.objective_value),
-                          full=solution), code == cp_model.OPTIMAL)
+        return (solution[self.index].astype(np.int8), round(solver.objective_value),
+                code == cp_model.OPTIMAL)
 
     def run(self, start: Incumbent, deadline: float, workers: int = 1,
             on_improve: Callable[[Incumbent], None] | None = None) -> Incumbent:
@@ -235,21 +219,22 @@ class Lns:
                 with self._lock:
                     current = best[0]
                     kind = self.choose_kind(rng)
-                found, solved = self.step(current, kind, rng, min(left, self.step_seconds))
+                values, objective, solved = self.step(current, kind, rng,
+                                                      min(left, self.step_seconds))
                 with self._lock:
                     self.stats.steps[kind] = self.stats.steps.get(kind, 0) + 1
-                    gained = found is not None and found.objective < current.objective
+                    gained = objective is not None and objective < current.objective
                     self._adapt(kind, solved or gained)
-                    if found is not None and found.objective <= best[0].objective:
-                        if found.objective < best[0].objective:
+                    if values is not None and objective is not None and (
+                            objective <= best[0].objective):
+                        if objective < best[0].objective:
                             self.stats.improved[kind] = self.stats.improved.get(kind, 0) + 1
-                            found.found_at = time.perf_counter()
-                            best[0] = found
+                            improved = Incumbent(values, objective, time.perf_counter())
+                            best[0] = improved
                             if on_improve is not None:
-                                on_improve(found)
+                                on_improve(improved)
                         else:
-                            found.found_at = best[0].found_at
-                            best[0] = found
+                            best[0] = Incumbent(values, objective, best[0].found_at)
 
         threads = [threading.Thread(target=loop, args=(t,), daemon=True)
                    for t in range(max(1, workers))]

@@ -127,11 +127,6 @@ def _full_solve(built: BuiltModel, values: np.ndarray | None, seconds: float, wo
     return solver.solve(model), solver
 
 
-def _solution(solver: cp_model.CpSolver) -> np.ndarray:
-    """Every model variable's value in the solver's solution."""
-    return np.asarray(solver.response_proto.solution, dtype=np.int64)
-
-
 def search(problem: RosterProblem, options: SearchOptions | None = None,
            on_progress: Callable[[Progress], None] | None = None) -> SearchResult:
     """The best roster found within `options.time_limit` seconds (see module docstring)."""
@@ -178,8 +173,7 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
     scoring = time.perf_counter() - scoring
     log.info("first roster scored in %.1f s: %s", scoring, solver.status_name(code))
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        best = Incumbent(first, round(solver.objective_value), time.perf_counter(),
-                         _solution(solver))
+        best = Incumbent(first, round(solver.objective_value), time.perf_counter())
         record(best.objective)
 
     # the full model from that roster: proves small problems optimal, gives the bound
@@ -194,7 +188,7 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
             values = np.asarray(solver.boolean_values(built.context.lits), dtype=np.int8)
             objective = round(solver.objective_value)
             if best is None or objective < best.objective:
-                best = Incumbent(values, objective, time.perf_counter(), _solution(solver))
+                best = Incumbent(values, objective, time.perf_counter())
                 record(objective)
             status = "OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE"
         elif code == cp_model.INFEASIBLE:
