@@ -4,10 +4,8 @@ Every hard rule of the engine binds one agent at a time (coverage is soft), so r
 agents one after another — each a small CP-SAT model over that agent's options, scored
 against the demand the agents before them left uncovered — always gives a complete roster
 when each agent's own rules can be met. It is the warm start for the full model and LNS.
-Each agent's model weighs a short (day, template) by how many shifts it still lacks and by
-how scarce its template is among the agents still to roster (`_spread`, `_scarcity`), so
-early agents take the worst gaps and the shifts few others may work, and fewer gaps are
-left to later ones.
+Each agent's model weighs a short (day, template) by how many shifts it still lacks
+(`_spread`), so early agents take the worst gaps and fewer are left to later ones.
 """
 
 from __future__ import annotations
@@ -64,15 +62,13 @@ def greedy_options(problem: RosterProblem, seconds_per_agent: float = 1.0,
         problem.agents if problem.agents is not None else list(range(len(problem.team.agents))))
     chosen: list[Option] = []
     failed: list[int] = []
-    capacity = [_capacity(problem, a) for a in agents]
     for done, a in enumerate(agents):
         left = seconds_per_agent
         if deadline is not None:
             share = (deadline - time.perf_counter()) / (len(agents) - done)
             left = max(MIN_SECONDS, min(seconds_per_agent, share))
-        residual = residual_demands(problem, chosen)
-        scarce = _scarcity(residual, sum(capacity[done:], Counter()))
-        demands = _spread(_servable(problem, a, residual), scarce)
+        demands = _spread(residual_demands(replace(problem, demands=_servable(
+            problem, a, problem.demands)), chosen))
         single = replace(problem, agents=[a], demands=demands)
         built = agent_model(single)
         long = problem.period.days > PATTERN_FIRST_DAYS
@@ -212,53 +208,13 @@ MIN_SECONDS = 0.3
 """Least time one agent's model gets, even past the deadline."""
 
 
-def _spread(demands: list[Demand], scarce: dict[str, float] | None = None) -> list[Demand]:
+def _spread(demands: list[Demand]) -> list[Demand]:
     """Shift demand whose under-weight grows with the shifts still needed (x SPREAD per
-    further shift) and with its template's scarcity (x (1 + scarcity), see `_scarcity`):
-    an agent covers the days and templates most short first, so the agents placed after it
-    are left fewer gaps they cannot reach."""
-    scarce = scarce or {}
+    further shift): an agent covers the days and templates most short first, so the agents
+    placed after it are left fewer gaps they cannot reach."""
     return [ShiftDemand(d.day, d.template, d.required,
-                        d.under_weight * (1 + SPREAD * (d.required - 1))
-                        * (1 + scarce.get(d.template, 0.0)), d.over_weight)
-            if isinstance(d, ShiftDemand) and d.required > 0
-            and (d.required > 1 or d.template in scarce) else d for d in demands]
-
-
-def _capacity(problem: RosterProblem, a: int) -> Counter[str]:
-    """Shifts of each template agent `a` could work over the period at most: the days,
-    its contract's per-template maximum and its maximum minutes."""
-    team = problem.team
-    agent = team.agents[a]
-    contract = team.contract_of(agent)
-    days = problem.period.days
-    most = contract.max_minutes_per_period
-    out: Counter[str] = Counter()
-    for template in team.templates_of(agent):
-        count = min(days, contract.max_per_template.get(template.name, days))
-        if most is not None and template.length_minutes > 0:
-            count = min(count, most // template.length_minutes)
-        if count > 0:
-            out[template.name] = count
-    return out
-
-
-def _scarcity(demands: list[Demand], capacity: Counter[str]) -> dict[str, float]:
-    """Per template with shift demand short: the shifts short over the period, as a share
-    of what the agents still to roster could work of it (capped at SCARCITY_CAP). A template
-    few agents may work often (nights bound by per-template maxima) is worth more to the
-    agent placed now than one anyone can take later."""
-    short: Counter[str] = Counter()
-    for d in demands:
-        if isinstance(d, ShiftDemand) and d.required > 0:
-            short[d.template] += d.required
-    return {t: min(SCARCITY_CAP, SCARCITY * n / max(1, capacity[t])) for t, n in short.items()}
-
-
-SCARCITY = 2.0
-"""Weight of a template's scarcity in `_spread` (0: off)."""
-
-SCARCITY_CAP = 3.0
+                        d.under_weight * (1 + SPREAD * (d.required - 1)), d.over_weight)
+            if isinstance(d, ShiftDemand) and d.required > 1 else d for d in demands]
 
 
 SPREAD = 1.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
 from datetime import date
 
 import numpy as np
@@ -12,15 +11,7 @@ from ortools.sat.python import cp_model
 from roster.bench.curtois import parse_instance, to_problem
 from roster.checker import check_roster
 from roster.engine.demand import ShiftDemand
-from roster.engine.first_solution import (
-    SCARCITY,
-    SPREAD,
-    _capacity,
-    _scarcity,
-    _spread,
-    greedy_options,
-    residual_demands,
-)
+from roster.engine.first_solution import SPREAD, _spread, greedy_options, residual_demands
 from roster.engine.lns import Incumbent, Lns
 from roster.engine.model import build_model
 from roster.engine.redundant import add_redundant
@@ -86,21 +77,6 @@ def test_spread_weighs_a_short_shift_by_the_shifts_still_needed() -> None:
     spread = _spread(demands)
     assert [d.under_weight for d in spread] == [100 * (1 + 2 * SPREAD), 100, 100]
     assert [(d.required, d.over_weight) for d in spread] == [(3, 1), (1, 1), (0, 1)]
-
-
-def test_scarcity_is_the_short_shifts_over_what_the_agents_left_could_work() -> None:
-    # 4800 minutes at most: 10 shifts of 480; B may not work L, C may not work E
-    assert [_capacity(PROBLEM, a) for a in range(3)] == [
-        Counter(E=10, L=10), Counter(E=10), Counter(L=10)]
-    day = PROBLEM.period.start
-    demands = [ShiftDemand(day, "E", 3, under_weight=100, over_weight=1),
-               ShiftDemand(day, "L", 1, under_weight=100, over_weight=1),
-               ShiftDemand(day, "N", 0, under_weight=100, over_weight=1)]
-    scarce = _scarcity(demands, _capacity(PROBLEM, 1) + _capacity(PROBLEM, 2))
-    assert scarce == {"E": SCARCITY * 3 / 10, "L": SCARCITY * 1 / 10}
-    spread = _spread(demands, scarce)
-    assert [d.under_weight for d in spread] == [
-        100 * (1 + 2 * SPREAD) * (1 + scarce["E"]), 100 * (1 + scarce["L"]), 100]
 
 
 def test_first_roster_keeps_every_hard_rule() -> None:
