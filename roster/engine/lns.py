@@ -51,7 +51,8 @@ KINDS = ("agents_window", "all_agents_window", "agents_period", "short_cover")
 class Lns:
     """LNS on one built model; call `run` with a starting incumbent and a deadline."""
 
-    def __init__(self, built: BuiltModel, seed: int = 0, step_seconds: float = 3.0) -> None:
+    def __init__(self, built: BuiltModel, seed: int = 0, step_seconds: float = 3.0,
+                 step_deterministic: float | None = None) -> None:
         self.built = built
         ctx = built.context
         options = ctx.options.options
@@ -69,6 +70,8 @@ class Lns:
         self.days = ctx.days
         self.seed = seed
         self.step_seconds = step_seconds
+        self.step_deterministic = step_deterministic
+        """CP-SAT deterministic time per sub-solve, if set (reproducible whatever the load)."""
         self.sizes = {kind: 0.15 for kind in KINDS}
         self.stats = LnsStats()
         self._lock = threading.Lock()
@@ -189,6 +192,8 @@ class Lns:
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = 2
         solver.parameters.max_time_in_seconds = seconds
+        if self.step_deterministic is not None:
+            solver.parameters.max_deterministic_time = self.step_deterministic
         solver.parameters.random_seed = rng.randrange(1 << 30)
         code = solver.solve(sub)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
