@@ -1,7 +1,7 @@
 """Roster engine at scale: generated teams (two queues, 30-minute grid, breaks, full rules).
 
     .venv/bin/python benchmarks/roster_scale.py [--sizes 60 300 1000] [--workers 2]
-                                         [--integer-bound]
+                                         [--no-integer-bound]
 
 Per size: build seconds, first-solution seconds, objective, bound, gap at the size's time
 limit (the bound is the linear relaxation's, bound.py, when it finishes in time, else
@@ -11,7 +11,7 @@ checker (must be 0); then a repair after one agent's sick day in the 300-agent r
 (seconds and shifts changed). The machine load (1-minute average) is printed with each row
 because the machine is shared. `--weekly` instead measures the weekly-pattern relaxation
 (weekly.py) alone: its bound and master value per iteration, seconds counted from the
-start of the build as in the solve. `--integer-bound` turns on the whole-count bound
+start of the build as in the solve. `--no-integer-bound` turns off the whole-count bound
 (integer_bound.py) in the solves.
 """
 
@@ -122,8 +122,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=None, help="override time limits")
     parser.add_argument("--offline-lp", action="store_true",
                         help="after each run, the LP bound without time limit (reference gap)")
-    parser.add_argument("--integer-bound", action="store_true",
-                        help="solve with the whole-count bound (integer_bound.py)")
+    parser.add_argument("--no-integer-bound", dest="integer_bound", action="store_false",
+                        help="solve without the whole-count bound (integer_bound.py)")
     parser.add_argument("--weekly", action="store_true",
                         help="measure the weekly-pattern relaxation only (bound per iteration)")
     args = parser.parse_args()

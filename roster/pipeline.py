@@ -48,7 +48,7 @@ class PlanOptions:
     hint: Roster | None = None
     previous: Roster | None = None
     fit_until: datetime | None = None
-    integer_bound: bool = False
+    integer_bound: bool = True
 
 
 Solver = Callable[[RosterProblem, PlanOptions, "OnProgress | None", "StopSignal | None"],

@@ -151,8 +151,8 @@ def solve(
     previous: Annotated[Path | None, typer.Option(
         "--previous", help="roster.csv of the period before (rules across the boundary)")] = None,
     integer_bound: Annotated[bool, typer.Option(
-        "--integer-bound", help="also prove the gap with a whole-count bound (HiGHS "
-        "alongside the search; tighter proof, less CPU for the search)")] = False,
+        "--integer-bound/--no-integer-bound", help="also prove the gap with a whole-count "
+        "bound (HiGHS alongside the search; tighter proof, less CPU for the search)")] = True,
     quiet: Quiet = False,
 ) -> None:
     """Build the roster for a period: forecast -> staffing -> CP-SAT, then results files."""

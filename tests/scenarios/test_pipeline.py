@@ -53,10 +53,10 @@ def test_cli_solve_integer_bound_flag_reaches_the_engine(
         return real(problem, options, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "RosterSolver", recording)
-    for flags in ([], ["--integer-bound"]):
+    for flags in ([], ["--no-integer-bound"]):
         result = CliRunner().invoke(app, ["solve", str(small_folder), "--start",
                                           WEEK.isoformat(), "--time-limit", "3", "--workers",
                                           "1", "--quiet", "--out", str(tmp_path / "out"),
                                           *flags])
         assert result.exit_code == 0, result.output
-    assert seen == [False, True]
+    assert seen == [True, False]
