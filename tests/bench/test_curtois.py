@@ -13,8 +13,9 @@ from roster.domain import PreferenceKind
 from roster.engine.demand import ShiftDemand
 from roster.engine.weights import enabled, weight
 
-BENCH = Path("/work/shared/benchmarks/curtois")
-needs_files = pytest.mark.skipif(not BENCH.is_dir(), reason="benchmark files not present")
+BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "curtois"
+needs_files = pytest.mark.skipif(not BENCH.is_dir(),
+                                 reason=f"benchmark files not present at {BENCH}")
 
 # instance: staff, shift types, days, on requests, off requests, cover rows, fixed days off
 COUNTS = {

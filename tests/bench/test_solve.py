@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 from roster.bench.run import solve_instance
 from roster.cli.main import app
 
-BENCH = Path("/work/shared/benchmarks/curtois")
-needs_files = pytest.mark.skipif(not BENCH.is_dir(), reason="benchmark files not present")
+BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "curtois"
+needs_files = pytest.mark.skipif(not BENCH.is_dir(),
+                                 reason=f"benchmark files not present at {BENCH}")
 
 
 @needs_files
