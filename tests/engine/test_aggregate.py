@@ -12,19 +12,11 @@ from roster.engine.aggregate import alike_members, option_costs_and_constant, un
 from roster.engine.bound import lp_bound
 from roster.engine.demand import IntervalDemand
 from roster.engine.model import RosterProblem, build_model
-from roster.engine.solve import SolveOptions, solve_roster
 from roster.engine.weights import SCALE
-from tests.engine.tiny import MONDAY, PERIOD, at, shift, team
+from tests.engine.tiny import MONDAY, PERIOD, at, optimum, shift, team
 
-EXACT = SolveOptions(time_limit=10, workers=1, lp_bound=False)
 MARGIN = 2
 """lp_bound rounds down after a floating-point margin: an exact value v comes out v - 2."""
-
-
-def optimum(problem: RosterProblem) -> float:
-    result = solve_roster(problem, EXACT)
-    assert result.status == "OPTIMAL" and result.objective is not None
-    return result.objective
 
 
 def test_alike_agents_share_a_class_and_leave_sets_one_apart() -> None:

@@ -18,7 +18,11 @@ from roster.domain import (
     Team,
     TeamSettings,
 )
+from roster.engine.demand import interval_demands
+from roster.engine.model import RosterProblem
+from roster.engine.solve import SolveOptions, solve_roster
 from roster.engine.weights import WEIGHTS
+from roster.sampledata.synthetic import synthetic_requirements, synthetic_team
 
 MONDAY = date(2026, 11, 23)
 PERIOD = PlanningPeriod(start=MONDAY, days=7, interval_minutes=60)
@@ -67,3 +71,22 @@ def shift(agent: str, day: int, template: str = "day") -> Shift:
     length = {"day": 8, "late": 8, "long": 10}[template]
     return Shift(agent_id=agent, date=MONDAY + timedelta(days=day), start=at(day, start),
                  end=at(day, start) + timedelta(hours=length), template=template, queue="chat")
+
+
+EXACT = SolveOptions(time_limit=20, workers=1, lp_bound=False)
+"""CP-SAT alone, with time to prove a tiny case optimal."""
+
+
+def optimum(problem: RosterProblem) -> float:
+    """The proven optimal objective of a tiny case (fails the test if not proven)."""
+    result = solve_roster(problem, EXACT)
+    assert result.status == "OPTIMAL" and result.objective is not None
+    return result.objective
+
+
+def generated_problem(size: int, seed: int) -> RosterProblem:
+    """A generated team of `size` agents over 3 days on a 60-minute grid, with demand."""
+    generated = synthetic_team(size, MONDAY, seed=seed)
+    period = PlanningPeriod(start=MONDAY, days=3, interval_minutes=60)
+    demands = interval_demands(synthetic_requirements(generated, period, seed=seed))
+    return RosterProblem(generated, period, demands)
