@@ -78,6 +78,10 @@ class Lns:
         self._stop = threading.Event()
         self.proved_optimal = False
         """Set when a sub-solve freed every option and proved its result optimal."""
+        self._best: list[Incumbent] | None = None
+        self._on_improve: Callable[[Incumbent], None] | None = None
+        self._deadline = 0.0
+        self._threads: list[threading.Thread] = []
 
     def stop(self) -> None:
         self._stop.set()
@@ -205,42 +209,80 @@ class Lns:
         return (solution[self.index].astype(np.int8), round(solver.objective_value),
                 code == cp_model.OPTIMAL)
 
+    def _loop(self, thread: int) -> None:
+        """Sub-solves from the shared incumbent until the deadline or `stop`."""
+        best, on_improve, deadline = self._best, self._on_improve, self._deadline
+        assert best is not None
+        rng = random.Random(self.seed * 1000 + thread)
+        while not self._stop.is_set():
+            left = deadline - time.perf_counter()
+            if left < 0.2:
+                return
+            with self._lock:
+                current = best[0]
+                kind = self.choose_kind(rng)
+            values, objective, solved = self.step(current, kind, rng,
+                                                  min(left, self.step_seconds))
+            with self._lock:
+                self.stats.steps[kind] = self.stats.steps.get(kind, 0) + 1
+                gained = objective is not None and objective < current.objective
+                self._adapt(kind, solved or gained)
+                if values is not None and objective is not None and (
+                        objective <= best[0].objective):
+                    if objective < best[0].objective:
+                        self.stats.improved[kind] = self.stats.improved.get(kind, 0) + 1
+                        improved = Incumbent(values, objective, time.perf_counter())
+                        best[0] = improved
+                        if on_improve is not None:
+                            on_improve(improved)
+                    else:
+                        best[0] = Incumbent(values, objective, best[0].found_at)
+
+    def add_thread(self) -> bool:
+        """One more search thread during `run` (a core freed by work alongside); False
+        when no `run` is in progress."""
+        with self._lock:
+            if self._best is None or self._stop.is_set():
+                return False
+            thread = threading.Thread(target=self._loop, args=(len(self._threads),),
+                                      daemon=True)
+            self._threads.append(thread)
+        thread.start()
+        return True
+
+    def offer(self, values: np.ndarray, objective: int) -> bool:
+        """Take a roster found elsewhere (a whole-model solve alongside) when it beats the
+        incumbent; whether it did. False when no `run` is in progress."""
+        with self._lock:
+            best = self._best
+            if best is None or objective >= best[0].objective:
+                return False
+            improved = Incumbent(values, objective, time.perf_counter())
+            best[0] = improved
+            if self._on_improve is not None:
+                self._on_improve(improved)
+            return True
+
     def run(self, start: Incumbent, deadline: float, workers: int = 1,
             on_improve: Callable[[Incumbent], None] | None = None) -> Incumbent:
-        """Search until `deadline` (perf_counter seconds); the best incumbent found."""
+        """Search until `deadline` (perf_counter seconds) on `workers` threads (more may
+        join through `add_thread`); the best incumbent found."""
         best = [start]
-
-        def loop(thread: int) -> None:
-            rng = random.Random(self.seed * 1000 + thread)
-            while not self._stop.is_set():
-                left = deadline - time.perf_counter()
-                if left < 0.2:
-                    return
-                with self._lock:
-                    current = best[0]
-                    kind = self.choose_kind(rng)
-                values, objective, solved = self.step(current, kind, rng,
-                                                      min(left, self.step_seconds))
-                with self._lock:
-                    self.stats.steps[kind] = self.stats.steps.get(kind, 0) + 1
-                    gained = objective is not None and objective < current.objective
-                    self._adapt(kind, solved or gained)
-                    if values is not None and objective is not None and (
-                            objective <= best[0].objective):
-                        if objective < best[0].objective:
-                            self.stats.improved[kind] = self.stats.improved.get(kind, 0) + 1
-                            improved = Incumbent(values, objective, time.perf_counter())
-                            best[0] = improved
-                            if on_improve is not None:
-                                on_improve(improved)
-                        else:
-                            best[0] = Incumbent(values, objective, best[0].found_at)
-
-        threads = [threading.Thread(target=loop, args=(t,), daemon=True)
-                   for t in range(max(1, workers))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        with self._lock:
+            self._best, self._on_improve, self._deadline = best, on_improve, deadline
+            self._threads = []
+        for _ in range(max(1, workers)):
+            self.add_thread()
+        joined = 0
+        while True:
+            with self._lock:
+                threads = list(self._threads)
+            for thread in threads[joined:]:
+                thread.join()
+            with self._lock:
+                if len(self._threads) == len(threads):
+                    self._best = None
+                    break
+            joined = len(threads)
         self.stats.sizes = dict(self.sizes)
         return best[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import date
 
@@ -13,7 +14,7 @@ from roster.checker import check_roster
 from roster.engine.demand import ShiftDemand
 from roster.engine.first_solution import SPREAD, _spread, greedy_options, residual_demands
 from roster.engine.lns import Incumbent, Lns
-from roster.engine.model import build_model
+from roster.engine.model import BuiltModel, build_model
 from roster.engine.redundant import add_redundant
 from roster.engine.search import SearchOptions, search
 from roster.engine.variables import Option
@@ -89,9 +90,8 @@ def test_first_roster_keeps_every_hard_rule() -> None:
     assert roster is not None and check_roster(PROBLEM.team, roster) == []
 
 
-def test_lns_never_worsens_and_reaches_the_optimum() -> None:
-    best = optimum(False)
-    built = build_model(PROBLEM)
+def greedy_incumbent(built: BuiltModel) -> Incumbent:
+    """The agent-by-agent first roster of PROBLEM on `built`, scored by a fixed solve."""
     chosen, _ = greedy_options(PROBLEM, seconds_per_agent=5)
     index = {o: i for i, o in enumerate(built.context.options.options)}
     values = np.zeros(len(built.context.lits), dtype=np.int8)
@@ -102,7 +102,13 @@ def test_lns_never_worsens_and_reaches_the_optimum() -> None:
                                                                strict=True)])
     solver = cp_model.CpSolver()
     assert solver.solve(fixed) == cp_model.OPTIMAL
-    start = Incumbent(values, round(solver.objective_value))
+    return Incumbent(values, round(solver.objective_value))
+
+
+def test_lns_never_worsens_and_reaches_the_optimum() -> None:
+    best = optimum(False)
+    built = build_model(PROBLEM)
+    start = greedy_incumbent(built)
     seen: list[int] = []
     lns = Lns(built, seed=3, step_seconds=2)
     result = lns.run(start, time.perf_counter() + 20, workers=2,
@@ -110,6 +116,36 @@ def test_lns_never_worsens_and_reaches_the_optimum() -> None:
     assert result.objective <= start.objective
     assert seen == sorted(seen, reverse=True)
     assert result.objective == best
+
+
+def test_lns_takes_a_better_roster_offered_during_its_run_and_only_then() -> None:
+    built = build_model(PROBLEM)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    best_values = np.asarray(solver.boolean_values(built.context.lits), dtype=np.int8)
+    best = round(solver.objective_value)
+    start = greedy_incumbent(built)
+    assert start.objective > best
+    # sub-solves with no time cannot improve, so only the offers move the incumbent
+    lns = Lns(built, seed=1, step_seconds=0.05, step_deterministic=0.0)
+    assert not lns.offer(best_values, best) and not lns.add_thread()  # no run yet
+    answers: list[bool] = []
+
+    def offer_during_run() -> None:
+        time.sleep(0.3)
+        answers.append(lns.offer(start.values, start.objective + 1))  # worse than the incumbent
+        answers.append(lns.offer(best_values, best))
+        answers.append(lns.add_thread())
+
+    threading.Thread(target=offer_during_run).start()
+    seen: list[int] = []
+    result = lns.run(start, time.perf_counter() + 1.5, workers=1,
+                     on_improve=lambda inc: seen.append(inc.objective))
+    assert answers == [False, True, True]
+    assert seen == [best] and result.objective == best
+    assert np.array_equal(result.values, best_values)
+    assert not lns.offer(best_values, best - 1)  # the run is over
 
 
 def test_search_returns_a_checked_roster_and_its_objective() -> None:
