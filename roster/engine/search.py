@@ -6,8 +6,8 @@
    problems end here, proved optimal; it also gives the lower bound (skipped above
    `full_solve_up_to` options);
 4. large-neighbourhood search (`lns`) from the best roster until the time is up; with 2
-   workers or more on a model of the size step 3 runs, one of them keeps solving the
-   whole model (full linear relaxation) beside the LNS, feeding it rosters, until that
+   workers or more on a model up to `whole_lp_up_to` options, one of them keeps solving
+   the whole model (full linear relaxation) beside the LNS, feeding it rosters, until that
    stops paying (`SearchOptions.patience_share`).
 
 `search(problem, options)` returns a `SearchResult` with the roster, objective and bound in
@@ -50,6 +50,9 @@ class SearchOptions:
     """Share of the time for the full model before LNS (all of it when `lns` is off)."""
     full_solve_up_to: int = 60_000
     """Options above which the full-model phase is skipped (LNS only, bound unknown)."""
+    whole_lp_up_to: int = 20_000
+    """Options up to which the 2-worker full-model phase uses CP-SAT's full-LP worker and
+    the whole model runs beside the LNS (larger LPs cost more than they give)."""
     lns: bool = True
     patience_share: float = 0.1
     """With 2 workers or more, the whole model runs beside the LNS on one of them until
@@ -114,7 +117,8 @@ class _Build(threading.Thread):
 
 
 def _full_solve(built: BuiltModel, values: np.ndarray | None, seconds: float, workers: int,
-                seed: int, fix: bool = False) -> tuple[int, cp_model.CpSolver]:
+                seed: int, fix: bool = False, whole_lp: bool = False
+                ) -> tuple[int, cp_model.CpSolver]:
     model = built.model.clone() if fix or values is not None else built.model
     if values is not None:
         lits = [lit.index for lit in built.context.lits]
@@ -131,7 +135,7 @@ def _full_solve(built: BuiltModel, values: np.ndarray | None, seconds: float, wo
     solver.parameters.num_workers = workers
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.random_seed = seed
-    if workers == 2:
+    if whole_lp and workers == 2:
         # one full-model worker with the whole linear relaxation (level 2) instead of the
         # default one (level 1), beside CP-SAT's own LNS: level 1 leaves out the rules'
         # clauses, so its bound stayed at 1 point on Curtois Instance5 (weekend limits
@@ -252,11 +256,12 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
 
     # the full model from that roster: proves small problems optimal, gives the bound
     small = len(built.context.lits) <= options.full_solve_up_to
+    whole_lp = len(built.context.lits) <= options.whole_lp_up_to
     if small or best is None:
         share = options.full_share if options.lns and best is not None else 1.0
         seconds = max(0.5, share * (deadline - time.perf_counter()))
         code, solver = _full_solve(built, None if best is None else best.values, seconds,
-                                   options.workers, options.seed)
+                                   options.workers, options.seed, whole_lp=whole_lp)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             bound = round(solver.best_objective_bound)
             values = np.asarray(solver.boolean_values(built.context.lits), dtype=np.int8)
@@ -275,7 +280,7 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
         lns = Lns(built, seed=options.seed,
                   step_seconds=max(options.step_seconds, 4 * scoring))
         alongside = None
-        if small and options.workers >= 2:
+        if whole_lp and options.workers >= 2:
             alongside = _WholeModelAlongside(
                 built, lns, best, deadline, options.seed,
                 patience=max(5.0, options.patience_share * options.time_limit))
