@@ -116,21 +116,28 @@ class _Build(threading.Thread):
         return self.built, self.seconds
 
 
+def _hinted(built: BuiltModel, values: np.ndarray) -> cp_model.CpModel:
+    """A copy of the built model with `values` (0/1 per option) as its solution hint."""
+    model = built.model.clone()
+    model.proto.clear_solution_hint()
+    model.proto.solution_hint.vars.extend(lit.index for lit in built.context.lits)
+    model.proto.solution_hint.values.extend(values.astype(np.int64).tolist())
+    return model
+
+
 def _full_solve(built: BuiltModel, values: np.ndarray | None, seconds: float, workers: int,
                 seed: int, fix: bool = False, whole_lp: bool = False
                 ) -> tuple[int, cp_model.CpSolver]:
-    model = built.model.clone() if fix or values is not None else built.model
-    if values is not None:
-        lits = [lit.index for lit in built.context.lits]
+    model = built.model
+    if values is not None and fix:  # through the domains: less presolve than one bool_and
+        model = built.model.clone()
         model.proto.clear_solution_hint()
-        if fix:  # through the domains: presolve has less to do than with one bool_and
-            variables = model.proto.variables
-            for i, v in zip(lits, values.tolist(), strict=True):
-                domain = variables[i].domain
-                domain[0] = domain[1] = v
-        else:
-            model.proto.solution_hint.vars.extend(lits)
-            model.proto.solution_hint.values.extend(values.astype(np.int64).tolist())
+        variables = model.proto.variables
+        for lit, v in zip(built.context.lits, values.tolist(), strict=True):
+            domain = variables[lit.index].domain
+            domain[0] = domain[1] = v
+    elif values is not None:
+        model = _hinted(built, values)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
@@ -155,10 +162,7 @@ class _WholeModelAlongside(threading.Thread):
     def __init__(self, built: BuiltModel, lns: Lns, start: Incumbent, deadline: float,
                  seed: int, patience: float) -> None:
         super().__init__(daemon=True)
-        self.model = built.model.clone()
-        self.model.proto.clear_solution_hint()
-        self.model.proto.solution_hint.vars.extend(lns.index.tolist())
-        self.model.proto.solution_hint.values.extend(start.values.astype(np.int64).tolist())
+        self.model = _hinted(built, start.values)
         self.solver = cp_model.CpSolver()
         params = self.solver.parameters
         params.num_workers = 1
