@@ -132,17 +132,6 @@ def test_sqlite_writes_leave_the_rows_sqlalchemy_wrote(tmp_path: Path,
     old.dispose()
 
 
-def test_sqlite_writes_refuse_a_moved_published_version(tmp_path: Path) -> None:
-    engine = _database(tmp_path / "moved.db")
-    with Session(engine) as session, session.begin():
-        writes = BatchWrites(session, 2, [11])
-        _gathered(writes)
-        writes.moves[1]["checked_id"] = 9
-        with pytest.raises(Conflict, match="published roster changed"):
-            writes.flush()
-    engine.dispose()
-
-
 @pytest.fixture
 def pg_database() -> Any:
     url, reason = _pg_database()
@@ -176,14 +165,24 @@ def test_postgres_writes_commit_in_their_pipeline(pg_database: str,
     engine.dispose()
 
 
-def test_postgres_writes_refuse_a_moved_published_version(pg_database: str) -> None:
-    engine = _database(pg_database)
-    with Session(engine) as session, session.begin():
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_database(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """A SQLite file, then a PostgreSQL database (skipped where there is none)."""
+    if request.param == "sqlite":
+        yield tmp_path / "moved.db"
+        return
+    yield request.getfixturevalue("pg_database")
+
+
+def test_writes_refuse_a_moved_published_version(any_database: Path | str) -> None:
+    engine = _database(any_database)
+    # as in the service: the Conflict leaves the transaction, which rolls back
+    with pytest.raises(Conflict, match="published roster changed"), \
+            Session(engine) as session, session.begin():
         writes = BatchWrites(session, 2, [11])
         _gathered(writes)
         writes.moves[1]["checked_id"] = 9
-        with pytest.raises(Conflict, match="published roster changed"):
-            writes.flush()
+        writes.flush()
     with engine.connect() as db:  # nothing of the batch stayed
         assert db.execute(select(_ROSTERS.c.id, _ROSTERS.c.status)).all() == [
             (10, "published")]

@@ -90,3 +90,14 @@ def generated_problem(size: int, seed: int) -> RosterProblem:
     period = PlanningPeriod(start=MONDAY, days=3, interval_minutes=60)
     demands = interval_demands(synthetic_requirements(generated, period, seed=seed))
     return RosterProblem(generated, period, demands)
+
+
+def generated_optimum(size: int, seed: int) -> tuple[RosterProblem, float] | None:
+    """A generated team (`generated_problem`) and its proven optimal objective, or None
+    when it has no roster (fails the test if CP-SAT cannot prove it in 60 s)."""
+    problem = generated_problem(size, seed)
+    result = solve_roster(problem, SolveOptions(time_limit=60, workers=2, lp_bound=False))
+    if result.status == "INFEASIBLE":
+        return None
+    assert result.status == "OPTIMAL" and result.objective is not None
+    return problem, result.objective
