@@ -2,7 +2,8 @@
 
 Start from a complete roster (the chosen options of a built model). Each step frees the
 options of a neighbourhood — some agents over a window of days, every agent over a shorter
-window, or a few agents over the whole period — fixes every other option to the incumbent,
+window or over two such windows (so work, a weekend or minutes can move from one to the
+other), or a few agents over the whole period — fixes every other option to the incumbent,
 and lets CP-SAT re-optimise the rest from a hint of the incumbent. A result at least as
 good replaces the incumbent. Neighbourhood sizes adapt: a sub-solve proved optimal grows
 its kind's size (so does one that improved the roster), one stopped by the time limit
@@ -45,7 +46,8 @@ class LnsStats:
     sizes: dict[str, float] = field(default_factory=dict)
 
 
-KINDS = ("agents_window", "all_agents_window", "agents_period", "short_cover")
+KINDS = ("agents_window", "all_agents_window", "agents_period", "short_cover",
+         "all_agents_pair")
 
 
 class Lns:
@@ -96,6 +98,12 @@ class Lns:
             width = max(2, min(days, round(size * days)))
             first = rng.randrange(0, days - width + 1)
             return (self.day >= first) & (self.day < first + width)
+        if kind == "all_agents_pair":  # two windows: work can move from one to the other
+            width = max(1, min(max(1, days // 2), round(size * days / 2)))
+            free = np.zeros(len(self.day), dtype=bool)
+            for first in (rng.randrange(0, days - width + 1) for _ in range(2)):
+                free |= (self.day >= first) & (self.day < first + width)
+            return free
         if kind == "agents_period":
             count = max(1, min(n_agents, round(size * n_agents)))
             return np.isin(self.agent, self.related_agents(count, rng))

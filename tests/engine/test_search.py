@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from datetime import date
@@ -103,6 +104,30 @@ def greedy_incumbent(built: BuiltModel) -> Incumbent:
     solver = cp_model.CpSolver()
     assert solver.solve(fixed) == cp_model.OPTIMAL
     return Incumbent(values, round(solver.objective_value))
+
+
+def test_the_two_window_neighbourhood_frees_every_agent_on_two_equal_windows() -> None:
+    built = build_model(PROBLEM)
+    lns = Lns(built)
+    days = built.context.days  # 14
+    agents = {int(a) for a in lns.agents}
+    for seed in range(40):
+        rng = random.Random(seed)
+        lns.sizes["all_agents_pair"] = rng.choice([0.01, 0.15, 0.4, 1.0])
+        width = max(1, min(days // 2, round(lns.sizes["all_agents_pair"] * days / 2)))
+        free = lns.neighbourhood("all_agents_pair", rng)
+        free_days = sorted(set(lns.day[free].tolist()))
+        # every option of a freed day is free, for every agent
+        assert np.array_equal(free, np.isin(lns.day, free_days))
+        assert {int(a) for a in lns.agent[free]} == agents
+        # one window, or two of `width` days (overlapping or touching ones merge)
+        runs = np.split(np.array(free_days), np.flatnonzero(np.diff(free_days) > 1) + 1)
+        assert len(runs) <= 2 and width <= len(free_days) <= 2 * width
+        assert all(len(run) >= width for run in runs)
+        assert len(runs) == 1 or all(len(run) == width for run in runs)
+    # small sizes give one-day windows, the largest half the period each
+    lns.sizes["all_agents_pair"] = 0.01
+    assert len(set(lns.day[lns.neighbourhood("all_agents_pair", random.Random(0))])) <= 2
 
 
 def test_lns_never_worsens_and_reaches_the_optimum() -> None:
