@@ -125,7 +125,7 @@ def test_the_two_window_neighbourhood_frees_every_agent_on_two_equal_windows() -
         assert len(runs) <= 2 and width <= len(free_days) <= 2 * width
         assert all(len(run) >= width for run in runs)
         assert len(runs) == 1 or all(len(run) == width for run in runs)
-    # small sizes give one-day windows, the largest half the period each
+    # the smallest size gives one-day windows
     lns.sizes["all_agents_pair"] = 0.01
     assert len(set(lns.day[lns.neighbourhood("all_agents_pair", random.Random(0))])) <= 2
 
