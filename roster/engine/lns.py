@@ -99,7 +99,7 @@ class Lns:
             first = rng.randrange(0, days - width + 1)
             return (self.day >= first) & (self.day < first + width)
         if kind == "all_agents_pair":  # two windows: work can move from one to the other
-            width = max(1, min(max(1, days // 2), round(size * days / 2)))
+            width = max(1, min(days // 2, round(size * days / 2)))
             free = np.zeros(len(self.day), dtype=bool)
             for first in (rng.randrange(0, days - width + 1) for _ in range(2)):
                 free |= (self.day >= first) & (self.day < first + width)
