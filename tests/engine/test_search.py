@@ -173,6 +173,17 @@ def test_lns_takes_a_better_roster_offered_during_its_run_and_only_then() -> Non
     assert not lns.offer(best_values, best - 1)  # the run is over
 
 
+def test_search_above_the_full_model_size_keeps_the_first_roster_without_lns() -> None:
+    built = build_model(PROBLEM)
+    first = greedy_incumbent(built).objective / 100
+    options = SearchOptions(time_limit=20, workers=2, seed=1, lns=False, full_solve_up_to=0)
+    result = search(PROBLEM, options)
+    # no full-model phase: no bound, and without LNS the first roster is the answer
+    assert result.status == "FEASIBLE" and result.bound is None
+    assert result.objective == first > optimum(False) / 100
+    assert result.roster is not None and check_roster(PROBLEM.team, result.roster) == []
+
+
 def test_search_returns_a_checked_roster_and_its_objective() -> None:
     result = search(PROBLEM, SearchOptions(time_limit=20, workers=2, seed=1))
     assert result.roster is not None
