@@ -3,7 +3,8 @@
 Start from a complete roster (the chosen options of a built model). Each step frees the
 options of a neighbourhood — some agents over a window of days, every agent over a shorter
 window or over two such windows (so work, a weekend or minutes can move from one to the
-other), or a few agents over the whole period — fixes every other option to the incumbent,
+other), a few agents over the whole period, or every agent's shifts over a window with
+the days worked kept — fixes every other option to the incumbent,
 and lets CP-SAT re-optimise the rest from a hint of the incumbent. A result at least as
 good replaces the incumbent. Neighbourhood sizes adapt: a sub-solve proved optimal grows
 its kind's size (so does one that improved the roster), one stopped by the time limit
@@ -48,6 +49,11 @@ class LnsStats:
 
 KINDS = ("agents_window", "all_agents_window", "agents_period", "short_cover",
          "all_agents_pair")
+"""Neighbourhoods that only free options (the what-if search draws from these)."""
+STEP_KINDS = (*KINDS, "shift_types")
+"""What `Lns` draws from: also `shift_types`, every agent over a window of days with each
+day worked or off as in the incumbent, so only the shifts change (many agents can trade
+shifts at once, where freeing their days too would be a model too large to solve)."""
 
 
 class Lns:
@@ -74,7 +80,7 @@ class Lns:
         self.step_seconds = step_seconds
         self.step_deterministic = step_deterministic
         """CP-SAT deterministic time per sub-solve, if set (reproducible whatever the load)."""
-        self.sizes = {kind: 0.15 for kind in KINDS}
+        self.sizes = {kind: 0.15 for kind in STEP_KINDS}
         self.stats = LnsStats()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -104,6 +110,10 @@ class Lns:
             for first in (rng.randrange(0, days - width + 1) for _ in range(2)):
                 free |= (self.day >= first) & (self.day < first + width)
             return free
+        if kind == "shift_types":  # every agent over a window; `step` keeps days on or off
+            width = max(1, min(days, round(size * days)))
+            first = rng.randrange(0, days - width + 1)
+            return (self.day >= first) & (self.day < first + width)
         if kind == "agents_period":
             count = max(1, min(n_agents, round(size * n_agents)))
             return np.isin(self.agent, self.related_agents(count, rng))
@@ -154,6 +164,22 @@ class Lns:
         return (np.isin(self.agent, sorted(chosen)) & (self.day >= first)
                 & (self.day < first + width))
 
+    def keep_days_worked(self, free: np.ndarray, values: np.ndarray
+                         ) -> tuple[np.ndarray, list[list[int]]]:
+        """Narrow `free` to the (agent, day) cells the incumbent works, and the literals of
+        each such cell (one of them must stay on): the sub-solve re-chooses shifts only."""
+        cell = self.agent.astype(np.int64) * self.days + self.day
+        worked = np.zeros(int(cell.max()) + 1, dtype=bool)
+        worked[cell[values == 1]] = True
+        free = free & worked[cell]
+        chosen = np.flatnonzero(free)
+        if not len(chosen):
+            return free, []
+        order = chosen[np.argsort(cell[chosen], kind="stable")]
+        cells = cell[order]
+        cuts = np.flatnonzero(np.diff(cells)) + 1
+        return free, [group.tolist() for group in np.split(self.index[order], cuts)]
+
     def related_agents(self, count: int, rng: random.Random) -> list[int]:
         """`count` agents: a random one, then (half the time) those sharing most templates."""
         pool = [int(a) for a in self.agents]
@@ -172,10 +198,10 @@ class Lns:
     def choose_kind(self, rng: random.Random) -> str:
         """A neighbourhood kind, favouring those that improved most per step (with exploration)."""
         if rng.random() < 0.3:
-            return rng.choice(KINDS)
+            return rng.choice(STEP_KINDS)
         scores = [(self.stats.improved.get(k, 0) + 1) / (self.stats.steps.get(k, 0) + 2)
-                  for k in KINDS]
-        return rng.choices(KINDS, weights=scores)[0]
+                  for k in STEP_KINDS]
+        return rng.choices(STEP_KINDS, weights=scores)[0]
 
     def _adapt(self, kind: str, solved: bool) -> None:
         factor = 1.15 if solved else 0.85
@@ -189,14 +215,19 @@ class Lns:
         free = self.short_cover(incumbent.values, rng) if kind == "short_cover" else None
         if free is None:
             free = self.neighbourhood("agents_window" if kind == "short_cover" else kind, rng)
-        whole = bool(free.all())
         values = incumbent.values
+        working: list[list[int]] = []
+        if kind == "shift_types":
+            free, working = self.keep_days_worked(free, values)
+        whole = bool(free.all()) and not working
         fixed = ~free
         on = self.index[fixed & (values == 1)]
         off = -self.index[fixed & (values == 0)] - 1
         sub = self.built.model.clone()
         proto = sub.proto
         proto.constraints.add().bool_and.literals.extend(np.concatenate([on, off]).tolist())
+        for lits in working:
+            proto.constraints.add().bool_or.literals.extend(lits)
         proto.clear_solution_hint()
         proto.solution_hint.vars.extend(self.index[free].tolist())
         proto.solution_hint.values.extend(values[free].astype(np.int64).tolist())

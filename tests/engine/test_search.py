@@ -190,3 +190,84 @@ def test_search_returns_a_checked_roster_and_its_objective() -> None:
     assert check_roster(PROBLEM.team, result.roster) == []
     assert result.objective == optimum(False) / 100
     assert result.first_solution_seconds is not None
+
+
+SWAP = """\
+SECTION_HORIZON
+2
+SECTION_SHIFTS
+E,480,
+L,480,
+SECTION_STAFF
+A,E=2|L=2,960,0,2,1,1,1
+B,E=2|L=2,960,0,2,1,1,1
+C,E=2|L=2,960,0,2,1,1,1
+SECTION_SHIFT_ON_REQUESTS
+A,0,L,3
+B,0,E,2
+C,1,E,4
+SECTION_COVER
+0,E,1,100,1
+0,L,1,100,1
+1,E,1,100,1
+1,L,1,100,1
+"""
+
+
+def incumbent_of(built: BuiltModel, cells: dict[tuple[int, int], str]) -> Incumbent:
+    """The assignment working (agent, day) -> template, scored by a fixed solve."""
+    values = np.array([int(cells.get((o.agent, o.day)) == o.template)
+                       for o in built.context.options.options], dtype=np.int8)
+    fixed = built.model.clone()
+    fixed.proto.constraints.add().bool_and.literals.extend(
+        [lit.index if v else -lit.index - 1 for lit, v in zip(built.context.lits, values,
+                                                               strict=True)])
+    solver = cp_model.CpSolver()
+    assert solver.solve(fixed) == cp_model.OPTIMAL
+    return Incumbent(values, round(solver.objective_value))
+
+
+def worked_cells(lns: Lns, values: np.ndarray) -> set[tuple[int, int]]:
+    return {(int(lns.agent[i]), int(lns.day[i])) for i in np.flatnonzero(values)}
+
+
+def test_a_shift_types_step_trades_shifts_and_keeps_the_days_worked() -> None:
+    built = build_model(to_problem(parse_instance(SWAP, "Swap")))
+    # A and B work both days, A early on day 0 though it asks for late, B the reverse;
+    # C is off on day 1 where it asks for early, which only a day's change could grant
+    start = incumbent_of(built, {(0, 0): "E", (1, 0): "L", (0, 1): "E", (1, 1): "L",
+                                 (2, 0): "E"})
+    assert start.objective == 100 * (3 + 2 + 4) + 100 * 1  # requests, and E over on day 0
+    lns = Lns(built)
+    lns.sizes["shift_types"] = 1.0
+    values, objective, solved = lns.step(start, "shift_types", random.Random(0), 10.0)
+    assert values is not None and solved
+    # A and B swap on day 0 (both requests met); C stays off on day 1 (its request unmet)
+    assert objective == 100 * 4 + 100 * 1
+    assert worked_cells(lns, values) == worked_cells(lns, start.values)
+    # freeing the days too grants C its day: C takes early on day 1, A or B goes off
+    values, objective, _ = lns.step(start, "all_agents_window", random.Random(0), 10.0)
+    assert objective is not None and objective < 100 * 4 + 100 * 1
+
+
+def test_shift_types_steps_keep_each_day_worked_or_off_and_never_lose() -> None:
+    built = build_model(PROBLEM)
+    start = greedy_incumbent(built)
+    lns = Lns(built)
+    days = built.context.days
+    for seed in range(12):
+        rng = random.Random(seed)
+        lns.sizes["shift_types"] = rng.choice([0.01, 0.2, 0.5, 1.0])
+        width = max(1, min(days, round(lns.sizes["shift_types"] * days)))
+        window = lns.neighbourhood("shift_types", random.Random(seed))
+        free, groups = lns.keep_days_worked(window, start.values)
+        # only options of cells worked inside the window are free, one group per cell
+        assert len(set(lns.day[window].tolist())) == width
+        assert worked_cells(lns, free.astype(np.int8)) <= worked_cells(lns, start.values)
+        assert len(groups) == len(worked_cells(lns, start.values * window))
+        values, objective, _ = lns.step(start, "shift_types", random.Random(seed), 2.0)
+        assert values is not None and objective is not None
+        assert objective <= start.objective
+        assert worked_cells(lns, values) == worked_cells(lns, start.values)
+        outside = ~np.isin(lns.day, sorted(set(lns.day[window].tolist())))
+        assert np.array_equal(values[outside], start.values[outside])
