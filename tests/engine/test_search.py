@@ -97,6 +97,11 @@ def greedy_incumbent(built: BuiltModel) -> Incumbent:
     index = {o: i for i, o in enumerate(built.context.options.options)}
     values = np.zeros(len(built.context.lits), dtype=np.int8)
     values[[index[o] for o in chosen]] = 1
+    return scored(built, values)
+
+
+def scored(built: BuiltModel, values: np.ndarray) -> Incumbent:
+    """`values` (0/1 per option) with its objective, from a solve with every option fixed."""
     fixed = built.model.clone()
     fixed.proto.constraints.add().bool_and.literals.extend(
         [lit.index if v else -lit.index - 1 for lit, v in zip(built.context.lits, values,
@@ -216,15 +221,8 @@ SECTION_COVER
 
 def incumbent_of(built: BuiltModel, cells: dict[tuple[int, int], str]) -> Incumbent:
     """The assignment working (agent, day) -> template, scored by a fixed solve."""
-    values = np.array([int(cells.get((o.agent, o.day)) == o.template)
-                       for o in built.context.options.options], dtype=np.int8)
-    fixed = built.model.clone()
-    fixed.proto.constraints.add().bool_and.literals.extend(
-        [lit.index if v else -lit.index - 1 for lit, v in zip(built.context.lits, values,
-                                                               strict=True)])
-    solver = cp_model.CpSolver()
-    assert solver.solve(fixed) == cp_model.OPTIMAL
-    return Incumbent(values, round(solver.objective_value))
+    return scored(built, np.array([int(cells.get((o.agent, o.day)) == o.template)
+                                   for o in built.context.options.options], dtype=np.int8))
 
 
 def worked_cells(lns: Lns, values: np.ndarray) -> set[tuple[int, int]]:
