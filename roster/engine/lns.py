@@ -68,6 +68,8 @@ class Lns:
         self.day = np.fromiter((o.day for o in options), dtype=np.int32, count=len(options))
         self.index = np.fromiter((lit.index for lit in ctx.lits), dtype=np.int64,
                                  count=len(options))
+        self.cell = self.agent.astype(np.int64) * ctx.days + self.day
+        """(agent, day) of each option as one number."""
         self.agents = np.array(sorted(set(ctx.agent_indices())), dtype=np.int32)
         templates: dict[int, set[str]] = {int(a): set() for a in self.agents}
         for o in options:
@@ -100,8 +102,9 @@ class Lns:
         """A mask of the options to free."""
         n_agents, days = len(self.agents), self.days
         size = self.sizes[kind]
-        if kind == "all_agents_window":
-            width = max(2, min(days, round(size * days)))
+        if kind in ("all_agents_window", "shift_types"):  # shift_types: `step` keeps days
+            least = 2 if kind == "all_agents_window" else 1
+            width = max(least, min(days, round(size * days)))
             first = rng.randrange(0, days - width + 1)
             return (self.day >= first) & (self.day < first + width)
         if kind == "all_agents_pair":  # two windows: work can move from one to the other
@@ -110,10 +113,6 @@ class Lns:
             for first in (rng.randrange(0, days - width + 1) for _ in range(2)):
                 free |= (self.day >= first) & (self.day < first + width)
             return free
-        if kind == "shift_types":  # every agent over a window; `step` keeps days on or off
-            width = max(1, min(days, round(size * days)))
-            first = rng.randrange(0, days - width + 1)
-            return (self.day >= first) & (self.day < first + width)
         if kind == "agents_period":
             count = max(1, min(n_agents, round(size * n_agents)))
             return np.isin(self.agent, self.related_agents(count, rng))
@@ -168,8 +167,8 @@ class Lns:
                          ) -> tuple[np.ndarray, list[list[int]]]:
         """Narrow `free` to the (agent, day) cells the incumbent works, and the literals of
         each such cell (one of them must stay on): the sub-solve re-chooses shifts only."""
-        cell = self.agent.astype(np.int64) * self.days + self.day
-        worked = np.zeros(int(cell.max()) + 1, dtype=bool)
+        cell = self.cell
+        worked = np.zeros(int(cell.max(initial=-1)) + 1, dtype=bool)
         worked[cell[values == 1]] = True
         free = free & worked[cell]
         chosen = np.flatnonzero(free)
