@@ -168,9 +168,7 @@ class Lns:
         """Narrow `free` to the (agent, day) cells the incumbent works, and the literals of
         each such cell (one of them must stay on): the sub-solve re-chooses shifts only."""
         cell = self.cell
-        worked = np.zeros(int(cell.max(initial=-1)) + 1, dtype=bool)
-        worked[cell[values == 1]] = True
-        free = free & worked[cell]
+        free = free & np.isin(cell, cell[values == 1])
         chosen = np.flatnonzero(free)
         if not len(chosen):
             return free, []
