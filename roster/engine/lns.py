@@ -3,9 +3,8 @@
 Start from a complete roster (the chosen options of a built model). Each step frees the
 options of a neighbourhood — some agents over a window of days, every agent over a shorter
 window or over two such windows (so work, a weekend or minutes can move from one to the
-other), every agent over two weekends (so the weekends each agent may work can be traded),
-a few agents over the whole period, or every agent's shifts over a window with the days
-worked kept — fixes every other option to the incumbent,
+other), a few agents over the whole period, or every agent's shifts over a window with
+the days worked kept — fixes every other option to the incumbent,
 and lets CP-SAT re-optimise the rest from a hint of the incumbent. A result at least as
 good replaces the incumbent. Neighbourhood sizes adapt: a sub-solve proved optimal grows
 its kind's size (so does one that improved the roster), one stopped by the time limit
@@ -28,7 +27,6 @@ from ortools.sat.python import cp_model
 
 from roster.engine.demand import ShiftDemand
 from roster.engine.model import BuiltModel
-from roster.engine.rules_hard import weekend_groups
 
 
 @dataclass
@@ -52,12 +50,10 @@ class LnsStats:
 KINDS = ("agents_window", "all_agents_window", "agents_period", "short_cover",
          "all_agents_pair")
 """Neighbourhoods that only free options (the what-if search draws from these)."""
-STEP_KINDS = (*KINDS, "all_agents_weekends", "shift_types")
-"""What `Lns` draws from: also `all_agents_weekends`, every agent over two weekends and, as
-the size grows, the days around them (as `all_agents_pair` when the period has fewer than
-two weekends); and `shift_types`, every agent over a window of days with each day worked
-or off as in the incumbent, so only the shifts change (many agents can trade shifts at
-once, where freeing their days too would be a model too large to solve)."""
+STEP_KINDS = (*KINDS, "shift_types")
+"""What `Lns` draws from: also `shift_types`, every agent over a window of days with each
+day worked or off as in the incumbent, so only the shifts change (many agents can trade
+shifts at once, where freeing their days too would be a model too large to solve)."""
 
 
 class Lns:
@@ -82,8 +78,6 @@ class Lns:
         """Templates each agent can work: agents who share them can trade shifts."""
         self.cover_rows = self._cover_rows(built)
         self.days = ctx.days
-        self.weekends = weekend_groups(ctx)
-        """Day indices of each weekend in the period (work moves between them)."""
         self.seed = seed
         self.step_seconds = step_seconds
         self.step_deterministic = step_deterministic
@@ -113,18 +107,7 @@ class Lns:
             width = max(least, min(days, round(size * days)))
             first = rng.randrange(0, days - width + 1)
             return (self.day >= first) & (self.day < first + width)
-        if kind == "all_agents_weekends" and len(self.weekends) >= 2:
-            # two weekends, widened by `size` into the days around them: each agent's
-            # weekend work can move from one to the other within the weekend rule
-            extra = max(0, round(size * days / 2) - 2)
-            free = np.zeros(len(self.day), dtype=bool)
-            for group in rng.sample(self.weekends, 2):
-                first = group[0] - extra // 2
-                last = group[-1] + extra - extra // 2
-                free |= (self.day >= first) & (self.day <= last)
-            return free
-        if kind in ("all_agents_pair", "all_agents_weekends"):
-            # two windows: work can move from one to the other
+        if kind == "all_agents_pair":  # two windows: work can move from one to the other
             width = max(1, min(days // 2, round(size * days / 2)))
             free = np.zeros(len(self.day), dtype=bool)
             for first in (rng.randrange(0, days - width + 1) for _ in range(2)):

@@ -135,20 +135,6 @@ def test_the_two_window_neighbourhood_frees_every_agent_on_two_equal_windows() -
     assert len(set(lns.day[lns.neighbourhood("all_agents_pair", random.Random(0))])) <= 2
 
 
-def test_the_weekend_neighbourhood_frees_every_agent_on_two_weekends_and_days_around() -> None:
-    built = build_model(PROBLEM)  # 14 days from a Monday: weekends are days 5-6 and 12-13
-    lns = Lns(built)
-    assert lns.weekends == [[5, 6], [12, 13]]
-    agents = {int(a) for a in lns.agent}
-    for size, days in ((0.01, {5, 6, 12, 13}), (0.15, {5, 6, 12, 13}),
-                       (0.4, {5, 6, 7, 12, 13}), (0.5, {4, 5, 6, 7, 11, 12, 13})):
-        lns.sizes["all_agents_weekends"] = size
-        free = lns.neighbourhood("all_agents_weekends", random.Random(0))
-        assert set(lns.day[free].tolist()) == days
-        assert np.array_equal(free, np.isin(lns.day, sorted(days)))
-        assert {int(a) for a in lns.agent[free]} == agents
-
-
 def test_lns_never_worsens_and_reaches_the_optimum() -> None:
     best = optimum(False)
     built = build_model(PROBLEM)
