@@ -5,7 +5,9 @@
 - `MSTLBaseline`: statsforecast's MSTL with daily and weekly seasons (24, 168).
 
 They ignore the events calendar. Their 80% bands come from the quantiles of their own
-errors over the last weeks of the history (MSTL: its own prediction intervals).
+errors over the last weeks of the history, each past week forecast from the weeks before
+it (as many as there are, up to the model's own; a history of one week gets Poisson bands);
+MSTL uses its own prediction intervals.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from forecasting.bands import count_quantiles
 from forecasting.calendar import HOURS_PER_WEEK, to_hours, to_timestamps, week_start
 from forecasting.model import check_history
 from forecasting.profile import trailing_profile, week_matrix
@@ -68,16 +71,20 @@ class _ProfileBaseline(_HourlyBaseline):
         errors = []
         for back in range(1, BAND_WEEKS + 1):
             cut = len(values) - back * HOURS_PER_WEEK
-            if cut < self.weeks * HOURS_PER_WEEK:
+            if cut < HOURS_PER_WEEK:
                 break
             past = trailing_profile(week_matrix(values[:cut]), self.weeks,
                                     max_weeks=self.weeks + 4)
             window = np.arange(cut, min(len(values), cut + HOURS_PER_WEEK))
             fitted = past[(window) % HOURS_PER_WEEK]
             errors.append(values[window] - fitted)
-        spread = np.concatenate(errors) if errors else np.array([0.0])
+        spread = np.concatenate(errors) if errors else np.array([])
         spread = spread[~np.isnan(spread)]
-        low, high = np.quantile(spread, [0.1, 0.9]) if len(spread) else (0.0, 0.0)
+        if not len(spread):
+            known = np.nan_to_num(mean)
+            low, _, high = count_quantiles(known, known, (0.1, 0.5, 0.9))
+            return mean, low, high
+        low, high = np.quantile(spread, [0.1, 0.9])
         return mean, mean + low, mean + high
 
 

@@ -16,10 +16,11 @@ Per queue:
 4. With eight weeks or more before the internal origins, each day's total is blended with
    an exponential-smoothing forecast of the day totals, with one weight per horizon week
    chosen on those origins (`forecasting.daily`); the hourly shape stays the profile's.
-5. The band is a gamma distribution with variance `mu + c (phi mu^2 + (event spread)^2)`:
-   `phi` from rolling-origin forecasts inside the history, the event spread from how much
-   the strength of a kind varied between its past occurrences, times the baseline, and `c`
-   so that the band covers 80% of those internal (blended) forecasts
+5. The band holds whole counts: a negative binomial with mean `mu` and variance
+   `mu + c (phi mu^2 + (event spread)^2)`: `phi` from rolling-origin forecasts inside the
+   history, the event spread from how much the strength of a kind varied between its past
+   occurrences, times the baseline, and `c` so that the band covers 80% of those internal
+   (blended) forecasts
    (`forecasting.bands`).
 """
 
@@ -31,10 +32,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from forecasting.annual import annual_factors, fit_annual, weekly_level
-from forecasting.bands import DEFAULT_PHI, calibrate_scale, moment_phi
+from forecasting.bands import DEFAULT_PHI, calibrate_scale, count_quantiles, moment_phi
 from forecasting.calendar import (
     HOURS_PER_WEEK,
     PROMO_KINDS,
@@ -379,7 +379,7 @@ class EventProfileForecaster:
             closed = inside_kinds(grid, events, queue, self.zero_kinds)
             mean[closed] = 0.0
             variance = mean + model.band_scale * (model.phi * mean**2 + spread * base**2)
-            p10, p50, p90 = gamma_quantiles(mean, variance, (0.1, 0.5, 0.9))
+            p10, p50, p90 = count_quantiles(mean, variance, (0.1, 0.5, 0.9))
             frames.append(pd.DataFrame({
                 "timestamp": to_timestamps(grid), "queue": queue, "forecast": mean,
                 "p10": p10, "p50": p50, "p90": p90,
@@ -430,22 +430,3 @@ def _wape(actual: np.ndarray, forecast: np.ndarray) -> float:
     ok = ~np.isnan(actual)
     total = float(np.sum(actual[ok]))
     return float(np.sum(np.abs(actual[ok] - forecast[ok]))) / total if total > 0 else 0.0
-
-
-def gamma_quantiles(mean: np.ndarray, variance: np.ndarray,
-                    levels: tuple[float, ...]) -> list[np.ndarray]:
-    """Quantiles of a gamma distribution with the given mean and variance (0 where mean 0),
-    clipped so they never cross."""
-    mean = np.asarray(mean, dtype=float)
-    positive = mean > 0
-    shape = np.where(positive, mean**2 / np.maximum(variance, 1e-12), 1.0)
-    scale = np.where(positive, variance / np.maximum(mean, 1e-12), 0.0)
-    result = []
-    previous = np.zeros(len(mean))
-    for level in levels:
-        q = np.zeros(len(mean))
-        q[positive] = stats.gamma.ppf(level, shape[positive], scale=scale[positive])
-        q = np.maximum(np.nan_to_num(q), previous)
-        result.append(q)
-        previous = q
-    return result

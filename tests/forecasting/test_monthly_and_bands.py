@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
 
-from forecasting.bands import calibrate_scale, central_coverage, moment_phi
+from forecasting.bands import (
+    calibrate_scale,
+    central_coverage,
+    count_quantiles,
+    mid_cdf,
+    moment_phi,
+)
 from forecasting.calendar import to_hours
 from forecasting.model import EventProfileForecaster
 from forecasting.monthly import day_of_month, day_of_month_factors
@@ -82,3 +91,44 @@ def test_calibration_finds_the_true_extra_variance():
 
 def test_calibration_without_data_keeps_the_model_band():
     assert calibrate_scale(np.array([np.nan] * 30), np.ones(30), np.ones(30)) == 1.0
+
+
+def test_count_quantiles_exact_values():
+    mean, variance = np.array([0.0, 2.0, 100.0]), np.array([0.0, 2.0, 400.0])
+    p10, p50, p90 = count_quantiles(mean, variance, (0.1, 0.5, 0.9))
+    assert (p10[0], p50[0], p90[0]) == (0.0, 0.0, 0.0)
+    # Poisson(2): 0.1 falls inside the mass of 0, 0.9 inside the mass of 4
+    assert p10[1] == pytest.approx(-0.5 + 0.1 / stats.poisson.pmf(0, 2))
+    assert p90[1] == pytest.approx(3.5 + (0.9 - stats.poisson.cdf(3, 2)) / stats.poisson.pmf(4, 2))
+    # negative binomial with mean 100, variance 400: n = 100^2 / 300, p = 100 / 400
+    n, p = 100.0**2 / 300.0, 0.25
+    k = stats.nbinom.ppf(0.9, n, p)
+    expected = k - 0.5 + (0.9 - stats.nbinom.cdf(k - 1, n, p)) / stats.nbinom.pmf(k, n, p)
+    assert p90[2] == pytest.approx(expected)
+    assert p10[2] < p50[2] < 100.0 < p90[2]
+
+
+def test_mid_cdf_of_whole_counts():
+    value = mid_cdf(np.array([0.0, 3.0]), np.array([2.0, 2.0]), np.array([2.0, 2.0]))
+    assert value[0] == pytest.approx(stats.poisson.pmf(0, 2) / 2)
+    assert value[1] == pytest.approx(stats.poisson.cdf(2, 2) + stats.poisson.pmf(3, 2) / 2)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), scale=st.floats(0.05, 300.0), extra=st.floats(0.0, 0.5))
+def test_central_coverage_counts_exactly_the_hours_inside_the_quantile_band(seed, scale, extra):
+    rng = np.random.default_rng(seed)
+    mean = scale * rng.uniform(0.1, 1.0, 400)
+    variance = mean + extra * mean**2
+    actual = rng.poisson(mean).astype(float)
+    p10, _, p90 = count_quantiles(mean, variance, (0.1, 0.5, 0.9))
+    inside = np.mean((p10 <= actual) & (actual <= p90))
+    assert central_coverage(actual, mean, variance) == pytest.approx(inside)
+
+
+def test_band_covers_80_percent_of_poisson_counts_from_a_few_per_hour_up():
+    rng = np.random.default_rng(3)
+    mean = rng.uniform(3.0, 400.0, 50_000)
+    actual = rng.poisson(mean).astype(float)
+    p10, _, p90 = count_quantiles(mean, mean, (0.1, 0.5, 0.9))
+    assert np.mean((p10 <= actual) & (actual <= p90)) == pytest.approx(0.8, abs=0.01)
