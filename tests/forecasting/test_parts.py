@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from forecasting.bands import count_quantiles
 from forecasting.baselines import SeasonalAverage, SeasonalNaive
 from forecasting.calendar import (
     IN_HOURLY,
@@ -18,6 +19,7 @@ from forecasting.calendar import (
     to_hours,
 )
 from forecasting.metrics import bias, coverage, mase, seasonal_scale, wape
+from forecasting.model import ForecastWarning
 from forecasting.profile import centered_profile, level_profile
 from tests.forecasting.helpers import MONDAY, events_frame, weekly_volume
 
@@ -83,3 +85,25 @@ def test_seasonal_naive_repeats_last_week_and_average_takes_four():
     average = SeasonalAverage().fit(history).predict(start, 168)
     np.testing.assert_allclose(average["forecast"], weekly_volume(1)["volume"] * 1.25)
     assert (average["p10"] <= average["p50"]).all() and (average["p50"] <= average["p90"]).all()
+
+
+def test_baseline_band_from_a_history_as_short_as_its_own_window():
+    history = weekly_volume(4)
+    history.loc[history.index[-168:], "volume"] *= 2
+    start = MONDAY + pd.Timedelta(weeks=4)
+    average = SeasonalAverage().fit(history).predict(start, 168)
+    # weeks 2, 3 and 4 forecast from the weeks before them: errors 0, 0 and the doubling
+    errors = np.concatenate([weekly_volume(1)["volume"].to_numpy(), np.zeros(2 * 168)])
+    np.testing.assert_allclose(average["p10"], average["forecast"])
+    np.testing.assert_allclose(average["p90"] - average["forecast"], np.quantile(errors, 0.9))
+
+
+def test_baseline_band_from_one_week_is_poisson():
+    history = weekly_volume(1)
+    with pytest.warns(ForecastWarning, match="under four weeks"):
+        model = SeasonalNaive().fit(history)
+    out = model.predict(MONDAY + pd.Timedelta(weeks=1), 168)
+    mean = history["volume"].to_numpy()
+    low, _, high = count_quantiles(mean, mean, (0.1, 0.5, 0.9))
+    np.testing.assert_allclose(out["p10"], low)
+    np.testing.assert_allclose(out["p90"], high)
