@@ -50,13 +50,17 @@ def residual_demands(problem: RosterProblem, chosen: list[Option]) -> list[Deman
 
 def greedy_options(problem: RosterProblem, seconds_per_agent: float = 1.0,
                    deadline: float | None = None,
-                   order: list[int] | None = None) -> tuple[list[Option], list[int]]:
+                   order: list[int] | None = None,
+                   guide: dict[int, dict[tuple[int, str], int]] | None = None,
+                   ) -> tuple[list[Option], list[int]]:
     """Options chosen agent by agent, and the agents for whom no roster was found.
 
     Each agent's model holds only its own options and rules, against the residual demand
     it can serve; the agent's solve stops at `seconds_per_agent` with its best so far. With
     a deadline the time left is shared among the agents still to do, but each gets at
-    least `MIN_SECONDS` (a complete roster matters more than the deadline).
+    least `MIN_SECONDS` (a complete roster matters more than the deadline). `guide` adds
+    an objective cost (solver units) per agent and (day, template), such as a weekend plan's
+    (`weekend_plan.guidance`).
     """
     agents = order if order is not None else (
         problem.agents if problem.agents is not None else list(range(len(problem.team.agents))))
@@ -70,7 +74,7 @@ def greedy_options(problem: RosterProblem, seconds_per_agent: float = 1.0,
         demands = _spread(residual_demands(replace(problem, demands=_servable(
             problem, a, problem.demands)), chosen))
         single = replace(problem, agents=[a], demands=demands)
-        built = agent_model(single)
+        built = agent_model(single, (guide or {}).get(a))
         long = problem.period.days > PATTERN_FIRST_DAYS
         picked = _solve_by_pattern(built, single, max(left, 2.0)) if long else None
         if picked is None:
@@ -90,16 +94,18 @@ def greedy_options(problem: RosterProblem, seconds_per_agent: float = 1.0,
     return chosen, failed
 
 
-def agent_model(single: RosterProblem) -> BuiltModel:
+def agent_model(single: RosterProblem,
+                extra: dict[tuple[int, str], int] | None = None) -> BuiltModel:
     """One agent's model, its shift demand priced per option instead of by cover variables.
 
     The agent adds at most one shift to a (day, template), so its share of the cover
     penalties is linear in its options: minus the under-weight where the (residual)
     demand is short, plus the over-weight where it is met. Same optimum as the cover
     variables of `build_model`, without a variable and a constraint per (day, template).
+    `extra` adds a cost per (day, template) of the agent's options.
     """
     shift = [d for d in single.demands if isinstance(d, ShiftDemand)]
-    if not shift:
+    if not shift and not extra:
         return build_model(single)
     rest = [d for d in single.demands if not isinstance(d, ShiftDemand)]
     built = build_model(replace(single, demands=rest))
@@ -120,6 +126,8 @@ def agent_model(single: RosterProblem) -> BuiltModel:
         if (rule, quantity) not in points:
             points[rule, quantity] = ctx.points(rule, quantity)
         price[d, demand.template] = sign * points[rule, quantity]
+    for key, cost in (extra or {}).items():
+        price[key] = price.get(key, 0) + cost
     lits, costs = [], []
     for i, o in enumerate(ctx.options.options):
         cost = price.get((o.day, o.template), 0)

@@ -60,8 +60,12 @@ class Lns:
     """LNS on one built model; call `run` with a starting incumbent and a deadline."""
 
     def __init__(self, built: BuiltModel, seed: int = 0, step_seconds: float = 3.0,
-                 step_deterministic: float | None = None) -> None:
+                 step_deterministic: float | None = None,
+                 model: cp_model.CpModel | None = None) -> None:
         self.built = built
+        self.model = built.model if model is None else model
+        """What the sub-solves copy: the built model, or a copy with another objective
+        over the same variables (`weekend_plan.guided_model`)."""
         ctx = built.context
         options = ctx.options.options
         self.agent = np.fromiter((o.agent for o in options), dtype=np.int32, count=len(options))
@@ -220,7 +224,7 @@ class Lns:
         fixed = ~free
         on = self.index[fixed & (values == 1)]
         off = -self.index[fixed & (values == 0)] - 1
-        sub = self.built.model.clone()
+        sub = self.model.clone()
         proto = sub.proto
         proto.constraints.add().bool_and.literals.extend(np.concatenate([on, off]).tolist())
         for lits in working:

@@ -27,10 +27,12 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from roster.domain import Roster
-from roster.engine.first_solution import greedy_options
+from roster.engine.demand import ShiftDemand
+from roster.engine.first_solution import PATTERN_FIRST_DAYS, greedy_options
 from roster.engine.lns import Incumbent, Lns, LnsStats
 from roster.engine.model import BuiltModel, RosterProblem, build_model
 from roster.engine.solve import Progress, extract_roster, hint_array
+from roster.engine.weekend_plan import WeekendPlan, guidance, guided_model, plan_weekends
 from roster.engine.weights import SCALE
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,15 @@ class SearchOptions:
     """Time cap of each agent's model while building the first roster."""
     step_seconds: float = 2.0
     """Time cap of one LNS sub-solve (at least 4x the time to score a roster on big models)."""
+    weekend_plan: bool = True
+    """With shift demand over up to 8 weeks, plan the weekend days first (`weekend_plan`)
+    and steer the first roster by the plan."""
+    plan_share: float = 0.1
+    """Most of the time the weekend plan's MIP may take."""
+    guided_share: float = 0.4
+    """Share of the LNS time spent with the plan's guidance in the objective, on models the
+    whole model does not run beside (over `whole_lp_up_to` options); the rest of the LNS,
+    and everything the guidance did, is scored on the true objective."""
 
 
 @dataclass
@@ -212,6 +223,41 @@ class _WholeModelAlongside(threading.Thread):
         self.join()
 
 
+def _plannable(problem: RosterProblem) -> bool:
+    """Whether a weekend plan may help: shift demand over a period short enough for the
+    agent-by-agent first roster (longer ones start from work/off patterns instead)."""
+    return (problem.period.days <= PATTERN_FIRST_DAYS
+            and any(isinstance(d, ShiftDemand) for d in problem.demands))
+
+
+def _per_agent(built: BuiltModel, costs: np.ndarray) -> dict[int, dict[tuple[int, str], int]]:
+    """Per-option costs as agent -> (day, template) -> cost, for the first roster."""
+    guide: dict[int, dict[tuple[int, str], int]] = {}
+    for i in np.flatnonzero(costs):
+        o = built.context.option(int(i))
+        guide.setdefault(o.agent, {})[o.day, o.template] = int(costs[i])
+    return guide
+
+
+def _guided_phase(built: BuiltModel, costs: np.ndarray, best: Incumbent,
+                  options: SearchOptions, step_seconds: float, deadline: float,
+                  record: Callable[[int], None]) -> Incumbent:
+    """LNS for `guided_share` of the time left with the plan's costs in the objective; the
+    roster it ends with (scored on the true objective) when better than `best`."""
+    until = time.perf_counter() + options.guided_share * (deadline - time.perf_counter())
+    offset = lambda values: int(costs @ values.astype(np.int64))  # noqa: E731
+    guided = Lns(built, seed=options.seed + 1, step_seconds=step_seconds,
+                 model=guided_model(built, costs))
+    start = Incumbent(best.values, best.objective + offset(best.values), best.found_at)
+    found = guided.run(start, until, options.workers)
+    true = found.objective - offset(found.values)
+    log.info("guided LNS: %d -> %d", best.objective, true)
+    if true < best.objective:
+        record(true)
+        return Incumbent(found.values, true, found.found_at)
+    return best
+
+
 def search(problem: RosterProblem, options: SearchOptions | None = None,
            on_progress: Callable[[Progress], None] | None = None) -> SearchResult:
     """The best roster found within `options.time_limit` seconds (see module docstring)."""
@@ -234,10 +280,22 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
     # (the agents' CP-SAT solves release the interpreter)
     chosen = None
     building = _Build(problem)
+    plan: WeekendPlan | None = None
+    costs: np.ndarray | None = None
     if options.hint is None:
         building.start()
+        guide = None
+        if options.weekend_plan and _plannable(problem):
+            built, _ = building.result()
+            plan = plan_weekends(built, options.plan_share * options.time_limit)
+            if plan is not None:
+                costs = guidance(built, plan)
+                guide = _per_agent(built, costs)
+                log.info("weekend plan: objective %.0f, bound %s, in %.1f s", plan.objective,
+                         plan.bound, time.perf_counter() - started)
         chosen, _ = greedy_options(problem, options.seconds_per_agent,
-                                   deadline=started + options.first_share * options.time_limit)
+                                   deadline=started + options.first_share * options.time_limit,
+                                   guide=guide)
         log.info("first roster: %d options in %.1f s", len(chosen),
                  time.perf_counter() - started)
     built, build_seconds = building.result()
@@ -292,6 +350,9 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
                 built, lns, best, deadline, options.seed,
                 patience=max(5.0, options.patience_share * options.time_limit))
             alongside.start()
+        if costs is not None and alongside is None and options.guided_share > 0:
+            best = _guided_phase(built, costs, best, options, lns.step_seconds, deadline,
+                                 record)
         best = lns.run(best, deadline, options.workers - (alongside is not None),
                        on_improve=lambda inc: record(inc.objective))
         stats = lns.stats
