@@ -38,7 +38,8 @@ MAX_WEEKEND_OPTIONS = 60_000
 @dataclass
 class WeekendPlan:
     """The planned weekend shifts: per option of the built model, whether it is on a
-    weekend day and whether the plan picks it; the plan's MIP objective and bound."""
+    weekend day and whether the plan picks it; the MIP's objective and bound (solver
+    units, the model's constants left out)."""
 
     weekend: np.ndarray
     chosen: np.ndarray
