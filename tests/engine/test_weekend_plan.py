@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 
 import numpy as np
@@ -139,7 +140,8 @@ def random_instance(seed: int):
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_generated_plans_keep_the_weekend_rules_and_search_stays_correct(seed: int) -> None:
+def test_generated_plans_keep_the_weekend_rules_and_search_stays_correct(
+        seed: int, caplog: pytest.LogCaptureFixture) -> None:
     inst = random_instance(seed)
     problem = to_problem(inst)
     built = build_model(problem)
@@ -154,7 +156,11 @@ def test_generated_plans_keep_the_weekend_rules_and_search_stays_correct(seed: i
         for who, day, shift in cells:  # no L on Saturday followed by E on Sunday
             assert not (shift == "L" and (who, day + 1, "E") in cells and day % 7 == 5)
             assert day not in inst.days_off.get(who, [])
-    planned = search(problem, SearchOptions(time_limit=5, workers=1, seed=seed))
+    # the plan is made on models the whole model does not run beside: every model here
+    caplog.set_level(logging.INFO, logger="roster.engine.search")
+    planned = search(problem, SearchOptions(time_limit=5, workers=1, seed=seed,
+                                            whole_lp_up_to=0))
+    assert ("weekend plan:" in caplog.text) == (plan is not None)
     plain = search(problem, SearchOptions(time_limit=5, workers=1, seed=seed,
                                           weekend_plan=False))
     for result in (planned, plain):
