@@ -1,6 +1,8 @@
 """The strong search: first roster, a full CP-SAT run for the bound, then LNS to the deadline.
 
-1. a first roster agent by agent (`first_solution`), or the options of a hint roster;
+1. a first roster agent by agent (`first_solution`), or the options of a hint roster; on
+   models over `whole_lp_up_to` options with shift demand and a binding weekend limit, a
+   HiGHS plan of the weekend days steers it and the first part of the LNS (`weekend_plan`);
 2. build the model once, and score that roster on it;
 3. the full model with that roster as hint, all workers, for a share of the time — small
    problems end here, proved optimal; it also gives the lower bound (skipped above
@@ -32,7 +34,13 @@ from roster.engine.first_solution import PATTERN_FIRST_DAYS, greedy_options
 from roster.engine.lns import Incumbent, Lns, LnsStats
 from roster.engine.model import BuiltModel, RosterProblem, build_model
 from roster.engine.solve import Progress, extract_roster, hint_array
-from roster.engine.weekend_plan import WeekendPlan, guidance, guided_model, plan_weekends
+from roster.engine.weekend_plan import (
+    WeekendPlan,
+    guidance,
+    guide_by_agent,
+    guided_model,
+    plan_weekends,
+)
 from roster.engine.weights import SCALE
 
 log = logging.getLogger(__name__)
@@ -232,22 +240,15 @@ def _plannable(problem: RosterProblem) -> bool:
             and any(isinstance(d, ShiftDemand) for d in problem.demands))
 
 
-def _per_agent(built: BuiltModel, costs: np.ndarray) -> dict[int, dict[tuple[int, str], int]]:
-    """Per-option costs as agent -> (day, template) -> cost, for the first roster."""
-    guide: dict[int, dict[tuple[int, str], int]] = {}
-    for i in np.flatnonzero(costs):
-        o = built.context.option(int(i))
-        guide.setdefault(o.agent, {})[o.day, o.template] = int(costs[i])
-    return guide
-
-
 def _guided_phase(built: BuiltModel, costs: np.ndarray, best: Incumbent,
                   options: SearchOptions, step_seconds: float, deadline: float,
                   record: Callable[[int], None]) -> Incumbent:
     """LNS for `guided_share` of the time left with the plan's costs in the objective; the
     roster it ends with (scored on the true objective) when better than `best`."""
     until = time.perf_counter() + options.guided_share * (deadline - time.perf_counter())
-    offset = lambda values: int(costs @ values.astype(np.int64))  # noqa: E731
+    def offset(values: np.ndarray) -> int:
+        return int(costs @ values.astype(np.int64))
+
     guided = Lns(built, seed=options.seed + 1, step_seconds=step_seconds,
                  model=guided_model(built, costs))
     start = Incumbent(best.values, best.objective + offset(best.values), best.found_at)
@@ -293,7 +294,7 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
                 plan = plan_weekends(built, options.plan_share * options.time_limit)
             if plan is not None:
                 costs = guidance(built, plan)
-                guide = _per_agent(built, costs)
+                guide = guide_by_agent(built, costs)
                 log.info("weekend plan: objective %.0f, bound %s, in %.1f s", plan.objective,
                          plan.bound, time.perf_counter() - started)
         chosen, _ = greedy_options(problem, options.seconds_per_agent,

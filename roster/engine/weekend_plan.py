@@ -94,18 +94,24 @@ def plan_weekends(built: BuiltModel, seconds: float) -> WeekendPlan | None:
 
     by_cell: dict[tuple[int, int], list[int]] = {}
     by_key: dict[tuple[int, int, str], int] = {}
+    by_template: dict[tuple[int, str], list[int]] = {}
+    by_demand: dict[tuple[int, str], list[int]] = {}
     for i in picked:
-        o = options[i]
-        by_cell.setdefault((o.agent, o.day), []).append(column[int(i)])
-        by_key[o.agent, o.day, o.template] = column[int(i)]
+        o, c = options[i], column[int(i)]
+        by_cell.setdefault((o.agent, o.day), []).append(c)
+        by_key[o.agent, o.day, o.template] = c
+        by_template.setdefault((o.agent, o.template), []).append(c)
+        by_demand.setdefault((o.day, o.template), []).append(c)
     worked: dict[tuple[int, int], int] = {}
+    weekends_of: dict[int, list[int]] = {}
     for (a, d), cols in by_cell.items():
         w = day_weekend[d]
         if (a, w) not in worked:
             worked[a, w] = new_column(0.0, 1.0, 1)
+            weekends_of.setdefault(a, []).append(worked[a, w])
         add_row([(c, 1.0) for c in cols] + [(worked[a, w], -1.0)], -np.inf, 0.0)
     for a, most in limits.items():
-        mine = [c for (b, _), c in worked.items() if b == a]
+        mine = weekends_of.get(a, [])
         if most < len(groups) and mine:
             add_row([(c, 1.0) for c in mine], -np.inf, float(most))
     after: dict[str, list[str]] = {}
@@ -118,13 +124,13 @@ def plan_weekends(built: BuiltModel, seconds: float) -> WeekendPlan | None:
             add_row([(c, 1.0)] + [(b, 1.0) for b in banned], -np.inf, 1.0)
     for a in limits:
         for template, most in ctx.team.contract_of(ctx.team.agents[a]).max_per_template.items():
-            cols = [c for (b, _, t), c in by_key.items() if b == a and t == template]
+            cols = by_template.get((a, template), [])
             if len(cols) > most:
                 add_row([(c, 1.0) for c in cols], -np.inf, float(most))
     under_on, over_on = ctx.enabled("shift_cover_under"), ctx.enabled("shift_cover_over")
     for demand in rows:
         d = demand.day.toordinal() - start
-        cols = [c for (_, day, t), c in by_key.items() if day == d and t == demand.template]
+        cols = by_demand.get((d, demand.template), [])
         under = ctx.points("shift_cover_under", demand.under_weight) if under_on else 0
         over = ctx.points("shift_cover_over", demand.over_weight) if over_on else 0
         short = new_column(float(under), float(demand.required), 0)
@@ -158,6 +164,17 @@ def guidance(built: BuiltModel, plan: WeekendPlan) -> np.ndarray:
     costs[plan.weekend] = big
     costs[plan.chosen] = -big
     return costs
+
+
+def guide_by_agent(built: BuiltModel, costs: np.ndarray
+                   ) -> dict[int, dict[tuple[int, str], int]]:
+    """Per-option costs as agent -> (day, template) -> cost, the form the agent-by-agent
+    first roster takes (`first_solution.greedy_options(guide=...)`)."""
+    guide: dict[int, dict[tuple[int, str], int]] = {}
+    for i in np.flatnonzero(costs):
+        o = built.context.option(int(i))
+        guide.setdefault(o.agent, {})[o.day, o.template] = int(costs[i])
+    return guide
 
 
 def guided_model(built: BuiltModel, costs: np.ndarray) -> cp_model.CpModel:

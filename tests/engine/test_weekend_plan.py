@@ -13,7 +13,13 @@ from roster.bench.objective import evaluate
 from roster.engine.first_solution import greedy_options
 from roster.engine.model import build_model
 from roster.engine.search import SearchOptions, search
-from roster.engine.weekend_plan import GUIDE_FACTOR, guidance, guided_model, plan_weekends
+from roster.engine.weekend_plan import (
+    GUIDE_FACTOR,
+    guidance,
+    guide_by_agent,
+    guided_model,
+    plan_weekends,
+)
 
 # two weeks (weekends on days 5-6 and 12-13); L cannot be followed by E
 HEAD = """\
@@ -38,12 +44,16 @@ def chosen_cells(built, plan) -> set[tuple[str, int, str]]:
             for o in (ctx.option(int(i)) for i in np.flatnonzero(plan.chosen))}
 
 
-def test_each_agent_gets_the_weekend_its_request_asks_for() -> None:
-    # two agents, one weekend each, four weekend shifts to cover: no short is possible
-    # only if both work both days of different weekends; A asks for E on day 12
-    inst = instance("A,,9600,0,7,1,1,1\nB,,9600,0,7,1,1,1\n",
+def two_agents_one_weekend_each():
+    """Two agents, one weekend each, four weekend shifts to cover: nothing is short only if
+    both work both days of different weekends; A asks for E on day 12."""
+    return instance("A,,9600,0,7,1,1,1\nB,,9600,0,7,1,1,1\n",
                     "5,E,1,100,1\n6,E,1,100,1\n12,E,1,100,1\n13,E,1,100,1\n",
                     on="A,12,E,3\n")
+
+
+def test_each_agent_gets_the_weekend_its_request_asks_for() -> None:
+    inst = two_agents_one_weekend_each()
     built = build_model(to_problem(inst))
     plan = plan_weekends(built, 10)
     assert plan is not None
@@ -86,9 +96,7 @@ def test_no_plan_when_no_weekend_limit_binds() -> None:
 
 
 def test_guidance_costs_and_the_guided_objective() -> None:
-    inst = instance("A,,9600,0,7,1,1,1\nB,,9600,0,7,1,1,1\n",
-                    "5,E,1,100,1\n6,E,1,100,1\n12,E,1,100,1\n13,E,1,100,1\n",
-                    on="A,12,E,3\n")
+    inst = two_agents_one_weekend_each()
     built = build_model(to_problem(inst))
     plan = plan_weekends(built, 10)
     assert plan is not None
@@ -109,19 +117,12 @@ def test_guidance_costs_and_the_guided_objective() -> None:
 
 
 def test_first_roster_follows_the_plan() -> None:
-    inst = instance("A,,9600,0,7,1,1,1\nB,,9600,0,7,1,1,1\n",
-                    "5,E,1,100,1\n6,E,1,100,1\n12,E,1,100,1\n13,E,1,100,1\n",
-                    on="A,12,E,3\n")
+    inst = two_agents_one_weekend_each()
     problem = to_problem(inst)
     built = build_model(problem)
     plan = plan_weekends(built, 10)
     assert plan is not None
-    guide: dict[int, dict[tuple[int, str], int]] = {}
-    costs = guidance(built, plan)
-    for i in np.flatnonzero(costs):
-        o = built.context.option(int(i))
-        guide.setdefault(o.agent, {})[o.day, o.template] = int(costs[i])
-    chosen, failed = greedy_options(problem, guide=guide)
+    chosen, failed = greedy_options(problem, guide=guide_by_agent(built, guidance(built, plan)))
     assert not failed
     weekend = {(problem.team.agents[o.agent].id, o.day, o.template) for o in chosen
                if o.day in (5, 6, 12, 13)}
