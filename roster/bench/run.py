@@ -64,20 +64,23 @@ def best_known(path: Path) -> int | None:
 
 
 def solve_instance(path: Path, time_limit: float = 60.0, workers: int = 2,
-                   seed: int = 0) -> BenchResult:
-    """Read, map, solve within `time_limit` seconds (build included) and check."""
+                   seed: int = 0, columns: bool = False) -> BenchResult:
+    """Read, map, solve within `time_limit` seconds (build included) and check; `columns`
+    turns on column generation beside the search (`SearchOptions.columns`)."""
     started = time.perf_counter()
     instance = read_instance(path)
-    return solve_parsed(instance, time_limit, workers, seed, best_known(path), started)
+    return solve_parsed(instance, time_limit, workers, seed, best_known(path), started,
+                        columns)
 
 
 def solve_parsed(instance: Instance, time_limit: float, workers: int, seed: int,
-                 best: int | None = None, started: float | None = None) -> BenchResult:
+                 best: int | None = None, started: float | None = None,
+                 columns: bool = False) -> BenchResult:
     started = time.perf_counter() if started is None else started
     problem = to_problem(instance)
     left = time_limit - (time.perf_counter() - started)
     result = search(problem, SearchOptions(time_limit=max(left, 0.1), workers=workers,
-                                           seed=seed))
+                                           seed=seed, columns=columns))
     seconds = time.perf_counter() - started
     if result.roster is None:
         return BenchResult(instance.name, None, None, result.bound, result.status, seconds,

@@ -25,6 +25,9 @@ def curtois(
         "--time-limit", help="seconds in all, model building included")] = 60.0,
     workers: Annotated[int, typer.Option(help="search threads (CPU cores used)")] = 2,
     seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
+    columns: Annotated[bool, typer.Option(
+        "--columns", help="column generation beside the search: a much tighter bound, "
+        "at the cost of search time")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Solve INSTANCE and print objective (recomputed by an independent checker), bound, status."""
@@ -37,7 +40,8 @@ def curtois(
     if not instance.is_file():
         raise InputError(f"INSTANCE: expected an instance file, got {str(instance)!r} "
                          "(no such file)")
-    result = solve_instance(instance, time_limit=time_limit, workers=workers, seed=seed)
+    result = solve_instance(instance, time_limit=time_limit, workers=workers, seed=seed,
+                            columns=columns)
     payload = result.as_json()
     if as_json:
         typer.echo(json.dumps(payload))

@@ -290,6 +290,11 @@ class Lns:
         thread.start()
         return True
 
+    def current(self) -> Incumbent | None:
+        """The incumbent of the `run` in progress (None when there is none)."""
+        with self._lock:
+            return None if self._best is None else self._best[0]
+
     def offer(self, values: np.ndarray, objective: int) -> bool:
         """Take a roster found elsewhere (a whole-model solve alongside) when it beats the
         incumbent; whether it did. False when no `run` is in progress."""

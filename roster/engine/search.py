@@ -10,7 +10,9 @@
 4. large-neighbourhood search (`lns`) from the best roster until the time is up; with 2
    workers or more on a model up to `whole_lp_up_to` options, one of them keeps solving
    the whole model (full linear relaxation) beside the LNS, feeding it rosters, until that
-   stops paying (`SearchOptions.patience_share`).
+   stops paying (`SearchOptions.patience_share`); with `SearchOptions.columns`, where the
+   model splits into one schedule per agent plus shift cover, that worker then generates
+   schedules (`columns`): a far tighter bound, and a roster recombined from them.
 
 `search(problem, options)` returns a `SearchResult` with the roster, objective and bound in
 points (like `solve.SolveResult`).
@@ -29,6 +31,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from roster.domain import Roster
+from roster.engine.columns import ColumnGeneration, decomposable
 from roster.engine.demand import ShiftDemand
 from roster.engine.first_solution import PATTERN_FIRST_DAYS, greedy_options
 from roster.engine.lns import Incumbent, Lns, LnsStats
@@ -80,6 +83,16 @@ class SearchOptions:
     the LNS), plan the weekend days first (`weekend_plan`) and steer the first roster and
     the first `guided_share` of the LNS by the plan. On Curtois Instance14 (3,572 options,
     300 s) a planned first roster ended at 1,395 against 1,287 without."""
+    columns: bool = False
+    """With 2 workers or more, on models up to `whole_lp_up_to` options over up to 8 weeks
+    that split into one schedule per agent plus shift demand (`columns.decomposable`),
+    once the whole model beside the LNS stalls its worker runs column generation until a
+    tenth of the time is left. Its bound is far tighter (Curtois Instance5: 1,140.44
+    against CP-SAT's 779-943, best known 1,143; Instance4: 1,715.92, best known 1,716),
+    but the search loses that worker: at 60 s Instance6-9 ended 4-26% worse, so it is off
+    by default (benchmarks/README.md, thirteenth round)."""
+    columns_share: float = 0.3
+    """Column generation starts only if at least this share of the time is left."""
     plan_share: float = 0.1
     """Most of the time the weekend plan's MIP may take."""
     guided_share: float = 0.4
@@ -184,9 +197,11 @@ class _WholeModelAlongside(threading.Thread):
     for `patience` seconds (a large model's LP may not even finish its root)."""
 
     def __init__(self, built: BuiltModel, lns: Lns, start: Incumbent, deadline: float,
-                 seed: int, patience: float) -> None:
+                 seed: int, patience: float, release: bool = True) -> None:
         super().__init__(daemon=True)
         self.model = _hinted(built, start.values)
+        self.release = release
+        self.proved = False
         self.solver = cp_model.CpSolver()
         params = self.solver.parameters
         params.num_workers = 1
@@ -218,8 +233,9 @@ class _WholeModelAlongside(threading.Thread):
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.bound = math.ceil(self.solver.best_objective_bound - 1e-6)
         if code == cp_model.OPTIMAL:
+            self.proved = True
             lns.stop()
-        else:
+        elif self.release:
             lns.add_thread()
 
     def _watch(self) -> None:
@@ -230,6 +246,59 @@ class _WholeModelAlongside(threading.Thread):
 
     def stop_and_join(self) -> None:
         self.solver.stop_search()
+        self.join()
+
+
+class _ColumnsAlongside(threading.Thread):
+    """The whole model beside the LNS (`_WholeModelAlongside`) until it stalls; then, if
+    at least `least` seconds remain, column generation (`columns`) on that worker until
+    `polish` seconds before the deadline, after which the core goes back to the LNS. The
+    columns' Lagrangian bound joins the search's; the master's roster, which recombines
+    the generated schedules with the LNS's latest roster, goes to the LNS."""
+
+    def __init__(self, built: BuiltModel, lns: Lns, start: Incumbent, deadline: float,
+                 seed: int, patience: float, least: float, polish: float) -> None:
+        super().__init__(daemon=True)
+        self.built, self.lns, self.first, self.seed = built, lns, start, seed
+        self.deadline, self.least, self.polish = deadline, least, polish
+        self.whole = _WholeModelAlongside(built, lns, start, deadline, seed, patience,
+                                          release=False)
+        self.bound: int | None = None
+        self._halt = threading.Event()
+
+    def _latest(self) -> np.ndarray:
+        return (self.lns.current() or self.first).values
+
+    def run(self) -> None:
+        self.whole.run()
+        self.bound = self.whole.bound
+        if (self.whole.proved or self._halt.is_set()
+                or self.deadline - time.perf_counter() < self.least):
+            self.lns.add_thread()
+            return
+        generation = ColumnGeneration(self.built)
+        generation.add_roster(self._latest())
+        result = generation.run(self.deadline - self.polish,
+                                mip_seconds=0.25 * (self.deadline - self.polish
+                                                    - time.perf_counter()),
+                                should_stop=self._halt.is_set, latest=self._latest)
+        if result.bound is not None:
+            columns_bound = math.ceil(result.bound - 1e-6)
+            self.bound = columns_bound if self.bound is None else max(self.bound,
+                                                                      columns_bound)
+        if result.values is not None:  # scored on the whole model, as every roster is
+            code, solver = _full_solve(self.built, result.values, 10.0, 1, self.seed, fix=True)
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                self.lns.offer(result.values, round(solver.objective_value))
+        best = self.lns.current()
+        if best is not None and self.bound is not None and best.objective <= self.bound:
+            self.lns.stop()
+        else:
+            self.lns.add_thread()
+
+    def stop_and_join(self) -> None:
+        self._halt.set()
+        self.whole.solver.stop_search()
         self.join()
 
 
@@ -348,11 +417,17 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
     if best is not None and status != "OPTIMAL" and options.lns:
         lns = Lns(built, seed=options.seed,
                   step_seconds=max(options.step_seconds, 4 * scoring))
-        alongside = None
-        if whole_lp and options.workers >= 2:
-            alongside = _WholeModelAlongside(
-                built, lns, best, deadline, options.seed,
-                patience=max(5.0, options.patience_share * options.time_limit))
+        alongside: _WholeModelAlongside | _ColumnsAlongside | None = None
+        patience = max(5.0, options.patience_share * options.time_limit)
+        if (whole_lp and options.workers >= 2 and options.columns
+                and problem.period.days <= PATTERN_FIRST_DAYS and decomposable(built)):
+            alongside = _ColumnsAlongside(built, lns, best, deadline, options.seed, patience,
+                                          least=options.columns_share * options.time_limit,
+                                          polish=0.1 * options.time_limit)
+            alongside.start()
+        elif whole_lp and options.workers >= 2:
+            alongside = _WholeModelAlongside(built, lns, best, deadline, options.seed,
+                                             patience)
             alongside.start()
         if costs is not None and options.guided_share > 0:
             best = _guided_phase(built, costs, best, options, lns.step_seconds, deadline,
