@@ -19,6 +19,7 @@ the schedules of rosters passed in (`add_roster`) are columns too.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -41,6 +42,18 @@ PRICE_SCALE = 16
 takes integers); the bound allows for that rounding."""
 PRICING_SECONDS = 2.0
 """Time cap of one agent's pricing solve."""
+
+
+def round_up(model: cp_model.CpModel, bound: float) -> int:
+    """The least objective value the model can take at or above `bound`: an integer
+    objective is its offset plus a multiple of the coefficients' greatest common divisor
+    (Curtois: one point, so 1,715.92 proves 1,716)."""
+    objective = model.proto.objective
+    if objective.scaling_factor not in (0.0, 1.0) or objective.offset != int(objective.offset):
+        return math.ceil(bound - 1e-9)
+    step = math.gcd(*(int(c) for c in objective.coeffs)) or 1
+    offset = int(objective.offset)
+    return offset + step * math.ceil((bound - offset) / step - 1e-9)
 
 
 def decomposable(built: BuiltModel) -> bool:
@@ -283,10 +296,11 @@ class ColumnGeneration:
 
     def run(self, deadline: float, mip_seconds: float = 5.0,
             should_stop: Callable[[], bool] = lambda: False,
-            latest: Callable[[], np.ndarray | None] = lambda: None) -> ColumnResult:
+            latest: Callable[[], np.ndarray | None] = lambda: None,
+            mip_cap: float = math.inf) -> ColumnResult:
         """Generate columns until none has a negative reduced cost, `should_stop`, or
         `mip_seconds` before the deadline; then add the `latest` roster's schedules and
-        solve the master MIP until the deadline."""
+        solve the master MIP until the deadline (for `mip_cap` seconds at most)."""
         began = time.perf_counter()
         stop_at = deadline - mip_seconds
         bound: float | None = None
@@ -316,7 +330,7 @@ class ColumnGeneration:
             if np.isfinite(least):
                 bound = max(bound or -np.inf, value + least)
             if added == 0:
-                converged = np.isfinite(least)
+                converged = bool(np.isfinite(least))
                 break
         log.info("columns: %d rounds, %d columns, bound %s, converged %s, in %.1f s", rounds,
                  len(self.columns), bound, converged, time.perf_counter() - began)
@@ -325,6 +339,6 @@ class ColumnGeneration:
             roster = latest()
             if roster is not None:
                 self.add_roster(roster)
-            mip = self._mip(deadline - time.perf_counter())
+            mip = self._mip(min(mip_cap, deadline - time.perf_counter()))
         return ColumnResult(None if mip is None else mip[0], None if mip is None else mip[1],
                             bound, rounds, len(self.columns), converged)

@@ -31,7 +31,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from roster.domain import Roster
-from roster.engine.columns import ColumnGeneration, decomposable
+from roster.engine.columns import ColumnGeneration, decomposable, round_up
 from roster.engine.demand import ShiftDemand
 from roster.engine.first_solution import PATTERN_FIRST_DAYS, greedy_options
 from roster.engine.lns import Incumbent, Lns, LnsStats
@@ -283,7 +283,7 @@ class _ColumnsAlongside(threading.Thread):
                                                     - time.perf_counter()),
                                 should_stop=self._halt.is_set, latest=self._latest)
         if result.bound is not None:
-            columns_bound = math.ceil(result.bound - 1e-6)
+            columns_bound = round_up(self.built.model, result.bound)
             self.bound = columns_bound if self.bound is None else max(self.bound,
                                                                       columns_bound)
         if result.values is not None:  # scored on the whole model, as every roster is

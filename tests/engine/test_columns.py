@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from roster.bench.curtois import read_instance, to_problem
 from roster.bench.objective import evaluate
 from roster.bench.run import solve_parsed
-from roster.engine.columns import ColumnGeneration, decomposable
+from roster.engine.columns import ColumnGeneration, decomposable, round_up
 from roster.engine.demand import IntervalDemand
 from roster.engine.model import build_model
 from roster.engine.search import _full_solve
@@ -53,6 +53,13 @@ def test_one_agent_one_weekend_bound_and_roster_are_exact() -> None:
     assert result.values is not None and result.objective == two_short
     assert scored(built, result.values) == two_short
     assert optimum(built) == two_short
+
+
+def test_bounds_round_up_to_values_the_objective_can_take() -> None:
+    model = cp_model.CpModel()
+    x, y = model.new_int_var(0, 9, "x"), model.new_bool_var("y")
+    model.minimize(3 * x + 6 * y + 2)  # values 2, 5, 8, ...
+    assert [round_up(model, b) for b in (1.5, 2, 2.01, 4.99, 5, 7.5)] == [2, 2, 5, 5, 5, 8]
 
 
 def test_a_roster_added_is_a_column_priced_at_its_own_points() -> None:
