@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
 import numpy as np
+from curtois import DEFAULT_DIR, parse_instances  # benchmarks/curtois.py, beside this
 from ortools.sat.python import cp_model
 
 from roster.bench.curtois import read_instance, to_problem
@@ -27,19 +27,9 @@ from roster.engine.model import build_model
 from roster.engine.search import _full_solve
 from roster.engine.weights import SCALE
 
-BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "curtois"
-
-
-def numbers(text: str) -> list[int]:
-    out: list[int] = []
-    for part in text.split(","):
-        low, _, high = part.partition("-")
-        out += list(range(int(low), int(high or low) + 1))
-    return out
-
 
 def measure(n: int, limit: float, mip_seconds: float) -> dict[str, object]:
-    path = BENCH / f"Instance{n}.txt"
+    path = DEFAULT_DIR / f"Instance{n}.txt"
     problem = to_problem(read_instance(path))
     built = build_model(problem)
     chosen, _ = greedy_options(problem, 1.0, deadline=time.perf_counter() + 20)
@@ -71,7 +61,7 @@ def main() -> None:
                         help="seconds of column generation at most")
     parser.add_argument("--mip-seconds", type=float, default=20.0)
     args = parser.parse_args()
-    for n in numbers(args.instances):
+    for n in parse_instances(args.instances):
         print(json.dumps(measure(n, args.limit, args.mip_seconds)), flush=True)
 
 

@@ -31,6 +31,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 
 from roster.engine.demand import ShiftDemand
 from roster.engine.model import BuiltModel, RosterProblem, build_model
+from roster.engine.solve import fixed_solve
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ class ColumnGeneration:
         self.keys = [self.key_of_option[[self.index[o] for o in m.context.options.options]]
                      for m in self.models]
         self.columns: list[tuple[int, np.ndarray, float]] = []  # (agent k, options, cost)
+        self._counts: list[np.ndarray] = []  # shifts per cover key, per column
         self._seen: set[tuple[int, bytes]] = set()
 
     # ---- columns -----------------------------------------------------------------------
@@ -140,32 +142,19 @@ class ColumnGeneration:
             return False
         self._seen.add(key)
         self.columns.append((k, np.sort(options), cost))
+        self._counts.append(np.bincount(self.key_of_option[options],
+                                        minlength=self.cover.shape[1]))
         return True
-
-    def _local(self, k: int, chosen: list[int]) -> np.ndarray:
-        ctx = self.models[k].context
-        return np.array([self.index[ctx.option(i)] for i in chosen], dtype=np.int64)
 
     def add_roster(self, values: np.ndarray) -> None:
         """Each agent's schedule in `values` (0/1 per option of the built model) as a
         column, priced by the agent's own model."""
-        on = set(np.flatnonzero(values).tolist())
         for k, agent_model in enumerate(self.models):
-            ctx = agent_model.context
-            mine = [i for i, o in enumerate(ctx.options.options) if self.index[o] in on]
+            mine = values[self.local_options[k]]
             agent_model.model.minimize(self.objectives[k])  # pricing changed it
-            model = agent_model.model.clone()
-            model.proto.clear_solution_hint()
-            variables = model.proto.variables
-            chosen = set(mine)
-            for i, lit in enumerate(ctx.lits):
-                domain = variables[lit.index].domain
-                domain[0] = domain[1] = int(i in chosen)
-            solver = cp_model.CpSolver()
-            solver.parameters.num_workers = 1
-            solver.parameters.max_time_in_seconds = PRICING_SECONDS
-            if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                self._add(k, self._local(k, mine), solver.objective_value)
+            code, solver = fixed_solve(agent_model, mine, PRICING_SECONDS)
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                self._add(k, self.local_options[k][mine.astype(bool)], solver.objective_value)
 
     def price(self, k: int, earning: np.ndarray, seconds: float
               ) -> tuple[np.ndarray, float, float, float] | None:
@@ -196,7 +185,7 @@ class ColumnGeneration:
         # the rounding of the earnings moves any schedule's value by at most half a
         # 1/PRICE_SCALE unit per shift, and a schedule has at most one shift a day
         lower = (solver.best_objective_bound - 0.5 * ctx.days) / PRICE_SCALE
-        return self._local(k, chosen), cost, exact, min(lower, exact)
+        return self.local_options[k][chosen], cost, exact, min(lower, exact)
 
     # ---- master ------------------------------------------------------------------------
 
@@ -205,18 +194,11 @@ class ColumnGeneration:
         schedules, then one slack per cover row (short or over)."""
         n, rows = len(self.columns), len(self.required)
         K = len(self.agents)
-        r: list[int] = []
-        c: list[int] = []
-        v: list[float] = []
-        counts = []
-        for j, (k, options, _) in enumerate(self.columns):
-            r.append(k)
-            c.append(j)
-            v.append(1.0)
-            counts.append(np.bincount(self.key_of_option[options],
-                                      minlength=self.cover.shape[1]))
-        schedule_cover = self.cover @ np.array(counts, dtype=float).T if counts else None
-        if schedule_cover is not None:
+        r = [k for k, *_ in self.columns]
+        c = list(range(n))
+        v = [1.0] * n
+        if n:
+            schedule_cover = self.cover @ np.array(self._counts, dtype=float).T
             rr, cc = np.nonzero(schedule_cover)
             r += (K + rr).tolist()
             c += cc.tolist()
@@ -263,11 +245,10 @@ class ColumnGeneration:
             if mine:
                 model.add_exactly_one(mine)
         counts: dict[int, list[tuple[cp_model.IntVar, int]]] = {}
-        for j, (_, options, _) in enumerate(self.columns):
-            keys, many = np.unique(self.key_of_option[options], return_counts=True)
-            for key, m in zip(keys.tolist(), many.tolist(), strict=True):
-                counts.setdefault(key, []).append((pick[j], m))
-        cover = self.cover.tocsr()
+        for j, per_key in enumerate(self._counts):
+            for key in np.flatnonzero(per_key).tolist():
+                counts.setdefault(key, []).append((pick[j], int(per_key[key])))
+        cover = self.cover
         slack_terms = []
         for r in range(cover.shape[0]):
             keys = cover.indices[cover.indptr[r]:cover.indptr[r + 1]]
@@ -328,7 +309,7 @@ class ColumnGeneration:
                 if reduced - convexity[k] < -1e-6:
                     added += self._add(k, options, cost)
             if np.isfinite(least):
-                bound = max(bound or -np.inf, value + least)
+                bound = value + least if bound is None else max(bound, value + least)
             if added == 0:
                 converged = bool(np.isfinite(least))
                 break

@@ -87,10 +87,10 @@ class SearchOptions:
     """With 2 workers or more, on models up to `whole_lp_up_to` options over up to 8 weeks
     that split into one schedule per agent plus shift demand (`columns.decomposable`),
     once the whole model beside the LNS stalls its worker runs column generation until a
-    tenth of the time is left. Its bound is far tighter (Curtois Instance5: 1,140.44
-    against CP-SAT's 779-943, best known 1,143; Instance4: 1,715.92, best known 1,716),
-    but the search loses that worker: at 60 s Instance6-9 ended 4-26% worse, so it is off
-    by default (benchmarks/README.md, thirteenth round)."""
+    tenth of the time is left. Its bound is far tighter (Curtois Instance5: 1,141 against
+    CP-SAT's 752-980, best known 1,143; Instance4: 1,716, the best known), but the search
+    loses that worker: at 60 s Instance6, 8 and 9 ended 5-20% worse and no roster gained,
+    so it is off by default (benchmarks/README.md, thirteenth round)."""
     columns_share: float = 0.3
     """Column generation starts only if at least this share of the time is left."""
     plan_share: float = 0.1
@@ -419,15 +419,16 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
                   step_seconds=max(options.step_seconds, 4 * scoring))
         alongside: _WholeModelAlongside | _ColumnsAlongside | None = None
         patience = max(5.0, options.patience_share * options.time_limit)
-        if (whole_lp and options.workers >= 2 and options.columns
-                and problem.period.days <= PATTERN_FIRST_DAYS and decomposable(built)):
-            alongside = _ColumnsAlongside(built, lns, best, deadline, options.seed, patience,
-                                          least=options.columns_share * options.time_limit,
-                                          polish=0.1 * options.time_limit)
-            alongside.start()
-        elif whole_lp and options.workers >= 2:
-            alongside = _WholeModelAlongside(built, lns, best, deadline, options.seed,
-                                             patience)
+        if whole_lp and options.workers >= 2:
+            if (options.columns and problem.period.days <= PATTERN_FIRST_DAYS
+                    and decomposable(built)):
+                alongside = _ColumnsAlongside(
+                    built, lns, best, deadline, options.seed, patience,
+                    least=options.columns_share * options.time_limit,
+                    polish=0.1 * options.time_limit)
+            else:
+                alongside = _WholeModelAlongside(built, lns, best, deadline, options.seed,
+                                                 patience)
             alongside.start()
         if costs is not None and options.guided_share > 0:
             best = _guided_phase(built, costs, best, options, lns.step_seconds, deadline,

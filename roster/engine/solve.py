@@ -169,7 +169,7 @@ class RosterSolver:
         if first is not None:
             # hint every variable (CP-SAT often cannot complete a hint of options only)
             left = self.options.time_limit - (time.perf_counter() - started)
-            code, fixed = _fixed_solve(built, first, max(2.0, 0.5 * left))
+            code, fixed = fixed_solve(built, first, max(2.0, 0.5 * left))
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 start_point = fixed
                 early = Progress(time.perf_counter() - started, fixed.objective_value / SCALE,
@@ -278,7 +278,7 @@ class RosterSolver:
         """
         deadline = started + self.options.time_limit
         scored_at = time.perf_counter()
-        code, solver = _fixed_solve(built, first, deadline - scored_at)
+        code, solver = fixed_solve(built, first, deadline - scored_at)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         scoring = time.perf_counter() - scored_at
@@ -314,7 +314,7 @@ class RosterSolver:
 
         values = lns.run(deadline - 1.5 * scoring - 0.5, self.options.workers, improved)
         if lns.stats.improved:
-            again, rescored = _fixed_solve(built, values, max(1.0, 3 * scoring))
+            again, rescored = fixed_solve(built, values, max(1.0, 3 * scoring))
             if again in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
                     rescored.objective_value <= solver.objective_value):
                 code, solver = again, rescored
@@ -362,7 +362,7 @@ def trivial_bound(built: BuiltModel) -> int:
     return bound
 
 
-def _fixed_solve(built: BuiltModel, values: np.ndarray,
+def fixed_solve(built: BuiltModel, values: np.ndarray,
                  seconds: float) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     """Solve with every option fixed to `values` (scores a roster; INFEASIBLE if it breaks a
     rule)."""

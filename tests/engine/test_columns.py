@@ -19,7 +19,8 @@ from roster.bench.run import solve_parsed
 from roster.engine.columns import ColumnGeneration, decomposable, round_up
 from roster.engine.demand import IntervalDemand
 from roster.engine.model import build_model
-from roster.engine.search import _full_solve
+from roster.engine.search import _full_solve, _Values
+from roster.engine.solve import extract_roster
 from roster.engine.weights import SCALE
 from tests.engine.test_weekend_plan import instance, random_instance
 
@@ -96,8 +97,6 @@ def test_generated_bound_is_below_the_optimum_and_the_master_roster_is_exact(
 
 
 def _roster(built, values: np.ndarray):
-    from roster.engine.search import _Values
-    from roster.engine.solve import extract_roster
     return extract_roster(built, _Values(built, values))
 
 
