@@ -144,6 +144,8 @@ class ColumnGeneration:
         self.columns: list[tuple[int, np.ndarray, float]] = []  # (agent k, options, cost)
         self._counts: list[np.ndarray] = []  # shifts per cover key, per column
         self._seen: set[tuple[int, bytes]] = set()
+        self._solver: cp_model.CpSolver | None = None  # the running master MIP's
+        self._stopped = False
 
     # ---- columns -----------------------------------------------------------------------
 
@@ -279,7 +281,12 @@ class ColumnGeneration:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = workers
         solver.parameters.max_time_in_seconds = max(0.1, seconds)
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        self._solver = solver
+        if self._stopped:
+            return None
+        code = solver.solve(model)
+        self._solver = None
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         values = np.zeros(len(self.index), dtype=np.int8)
         for j, lit in enumerate(pick):
@@ -287,15 +294,11 @@ class ColumnGeneration:
                 values[self.columns[j][1]] = 1
         return values, float(solver.objective_value)
 
-    def run(self, deadline: float, mip_seconds: float = 5.0,
-            should_stop: Callable[[], bool] = lambda: False,
-            latest: Callable[[], np.ndarray | None] = lambda: None,
-            mip_cap: float = math.inf) -> ColumnResult:
-        """Generate columns until none has a negative reduced cost, `should_stop`, or
-        `mip_seconds` before the deadline; then add the `latest` roster's schedules and
-        solve the master MIP until the deadline (for `mip_cap` seconds at most)."""
+    def generate(self, stop_at: float, should_stop: Callable[[], bool] = lambda: False
+                 ) -> tuple[float | None, int, bool]:
+        """Add columns until none has a negative reduced cost, `should_stop`, or `stop_at`:
+        (best Lagrangian bound or None, rounds, converged)."""
         began = time.perf_counter()
-        stop_at = deadline - mip_seconds
         bound: float | None = None
         rounds, converged = 0, False
         missing = set(range(len(self.agents))) - {k for k, *_ in self.columns}
@@ -342,11 +345,34 @@ class ColumnGeneration:
                 smoothing = SMOOTHING
         log.info("columns: %d rounds, %d columns, bound %s, converged %s, in %.1f s", rounds,
                  len(self.columns), bound, converged, time.perf_counter() - began)
+        return bound, rounds, converged
+
+    def recombine(self, seconds: float, roster: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, float] | None:
+        """The master MIP over the columns and `roster`'s schedules, for `seconds`:
+        (0/1 per option of the built model, objective) or None when it finds none."""
+        if roster is not None:
+            self.add_roster(roster)
+        if not self.columns or self._stopped:
+            return None
+        return self._mip(seconds)
+
+    def stop(self) -> None:
+        """Stop a running master MIP (from another thread); later calls return None."""
+        self._stopped = True
+        solver = self._solver
+        if solver is not None:
+            solver.stop_search()
+
+    def run(self, deadline: float, mip_seconds: float = 5.0,
+            should_stop: Callable[[], bool] = lambda: False,
+            latest: Callable[[], np.ndarray | None] = lambda: None,
+            mip_cap: float = math.inf) -> ColumnResult:
+        """`generate` until `mip_seconds` before the deadline, then `recombine` with the
+        `latest` roster until the deadline (for `mip_cap` seconds at most)."""
+        bound, rounds, converged = self.generate(deadline - mip_seconds, should_stop)
         mip = None
-        if self.columns and not should_stop():
-            roster = latest()
-            if roster is not None:
-                self.add_roster(roster)
-            mip = self._mip(min(mip_cap, deadline - time.perf_counter()))
+        if not should_stop():
+            mip = self.recombine(min(mip_cap, deadline - time.perf_counter()), latest())
         return ColumnResult(None if mip is None else mip[0], None if mip is None else mip[1],
                             bound, rounds, len(self.columns), converged)

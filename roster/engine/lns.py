@@ -90,6 +90,7 @@ class Lns:
         self.stats = LnsStats()
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._started = threading.Event()
         self.proved_optimal = False
         """Set when a sub-solve freed every option and proved its result optimal."""
         self._best: list[Incumbent] | None = None
@@ -290,6 +291,11 @@ class Lns:
         thread.start()
         return True
 
+    def wait_started(self, timeout: float) -> bool:
+        """Wait until `run` has begun (work alongside offers rosters and cores to it), at
+        most `timeout` seconds; whether it has."""
+        return self._started.wait(timeout)
+
     def current(self) -> Incumbent | None:
         """The incumbent of the `run` in progress (None when there is none)."""
         with self._lock:
@@ -316,6 +322,7 @@ class Lns:
         with self._lock:
             self._best, self._on_improve, self._deadline = best, on_improve, deadline
             self._threads = []
+        self._started.set()
         for _ in range(max(1, workers)):
             self.add_thread()
         joined = 0

@@ -91,8 +91,11 @@ class SearchOptions:
     CP-SAT's 752-980, best known 1,143; Instance4: 1,716, the best known), but the search
     loses that worker: at 60 s Instance6, 8 and 9 ended 5-20% worse and no roster gained,
     so it is off by default (benchmarks/README.md, thirteenth round)."""
-    columns_share: float = 0.3
-    """Column generation starts only if at least this share of the time is left."""
+    columns_share: float = 0.2
+    """Share of the time limit within which column generation must converge for its
+    schedules to be recombined."""
+    recombine_share: float = 0.25
+    """Most of the time limit the master MIP that recombines the schedules may take."""
     plan_share: float = 0.1
     """Most of the time the weekend plan's MIP may take."""
     guided_share: float = 0.4
@@ -197,11 +200,10 @@ class _WholeModelAlongside(threading.Thread):
     for `patience` seconds (a large model's LP may not even finish its root)."""
 
     def __init__(self, built: BuiltModel, lns: Lns, start: Incumbent, deadline: float,
-                 seed: int, patience: float, release: bool = True) -> None:
+                 seed: int, patience: float) -> None:
         super().__init__(daemon=True)
         self.model = _hinted(built, start.values)
-        self.release = release
-        self.proved = False
+        self.deadline = deadline
         self.solver = cp_model.CpSolver()
         params = self.solver.parameters
         params.num_workers = 1
@@ -227,15 +229,15 @@ class _WholeModelAlongside(threading.Thread):
                 if lns.offer(values.astype(np.int8), round(self.objective_value)):
                     owner.active_at = time.perf_counter()
 
+        lns.wait_started(max(0.0, self.deadline - time.perf_counter()))
         threading.Thread(target=self._watch, daemon=True).start()
         code = self.solver.solve(self.model, Offer())
         self._done.set()
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.bound = math.ceil(self.solver.best_objective_bound - 1e-6)
         if code == cp_model.OPTIMAL:
-            self.proved = True
             lns.stop()
-        elif self.release:
+        else:
             lns.add_thread()
 
     def _watch(self) -> None:
@@ -250,56 +252,71 @@ class _WholeModelAlongside(threading.Thread):
 
 
 class _ColumnsAlongside(threading.Thread):
-    """The whole model beside the LNS (`_WholeModelAlongside`) until it stalls; then, if
-    at least `least` seconds remain, column generation (`columns`) on that worker until
-    `polish` seconds before the deadline, after which the core goes back to the LNS. The
-    columns' Lagrangian bound joins the search's; the master's roster, which recombines
-    the generated schedules with the LNS's latest roster, goes to the LNS."""
+    """Column generation (`columns`) first on the worker beside the LNS. If it converges
+    within `converge` seconds, the master MIP recombines its schedules with the LNS's
+    latest roster for up to `recombine` seconds and offers the result to the LNS; then the
+    whole model runs beside the LNS (`_WholeModelAlongside`, hinted with the LNS's best)
+    until it stalls. The columns' Lagrangian bound joins the search's, and stops the
+    search when the LNS's roster reaches it."""
 
     def __init__(self, built: BuiltModel, lns: Lns, start: Incumbent, deadline: float,
-                 seed: int, patience: float, least: float, polish: float) -> None:
+                 seed: int, patience: float, converge: float, recombine: float) -> None:
         super().__init__(daemon=True)
         self.built, self.lns, self.first, self.seed = built, lns, start, seed
-        self.deadline, self.least, self.polish = deadline, least, polish
-        self.whole = _WholeModelAlongside(built, lns, start, deadline, seed, patience,
-                                          release=False)
+        self.deadline, self.patience = deadline, patience
+        self.converge, self.recombine = converge, recombine
+        self.generation: ColumnGeneration | None = None
+        self.whole: _WholeModelAlongside | None = None
         self.bound: int | None = None
         self._halt = threading.Event()
 
-    def _latest(self) -> np.ndarray:
-        return (self.lns.current() or self.first).values
+    def _latest(self) -> Incumbent:
+        return self.lns.current() or self.first
 
     def run(self) -> None:
-        self.whole.run()
-        self.bound = self.whole.bound
-        if (self.whole.proved or self._halt.is_set()
-                or self.deadline - time.perf_counter() < self.least):
-            self.lns.add_thread()
-            return
-        generation = ColumnGeneration(self.built)
-        generation.add_roster(self._latest())
-        result = generation.run(self.deadline - self.polish,
-                                mip_seconds=0.25 * (self.deadline - self.polish
-                                                    - time.perf_counter()),
-                                should_stop=self._halt.is_set, latest=self._latest)
-        if result.bound is not None:
-            columns_bound = round_up(self.built.model, result.bound)
-            self.bound = columns_bound if self.bound is None else max(self.bound,
-                                                                      columns_bound)
-        if result.values is not None:  # scored on the whole model, as every roster is
-            code, solver = _full_solve(self.built, result.values, 10.0, 1, self.seed, fix=True)
-            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                self.lns.offer(result.values, round(solver.objective_value))
+        self.lns.wait_started(max(0.0, self.deadline - time.perf_counter()))
+        began = time.perf_counter()
+        generation = self.generation = ColumnGeneration(self.built)
+        generation.add_roster(self._latest().values)
+        found, rounds, converged = generation.generate(
+            min(self.deadline, began + self.converge), self._halt.is_set)
+        if found is not None:
+            self.bound = round_up(self.built.model, found)
+        if converged and not self._halt.is_set():
+            mip = generation.recombine(min(self.recombine, self.deadline - time.perf_counter()),
+                                       self._latest().values)
+            log.info("columns: master roster %s after %d rounds in %.1f s",
+                     None if mip is None else round(mip[1]), rounds,
+                     time.perf_counter() - began)
+            if mip is not None:  # scored on the whole model, as every roster is
+                code, solver = _full_solve(self.built, mip[0], 10.0, 1, self.seed, fix=True)
+                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    self.lns.offer(mip[0], round(solver.objective_value))
         best = self.lns.current()
         if best is not None and self.bound is not None and best.objective <= self.bound:
             self.lns.stop()
+            return
+        if self._halt.is_set() or self.deadline - time.perf_counter() < self.patience:
+            self.lns.add_thread()
+            return
+        self.whole = _WholeModelAlongside(self.built, self.lns, self._latest(), self.deadline,
+                                          self.seed, self.patience)
+        if not self._halt.is_set():
+            self.whole.run()
+            if self.whole.bound is not None:
+                self.bound = (self.whole.bound if self.bound is None
+                              else max(self.bound, self.whole.bound))
         else:
             self.lns.add_thread()
 
     def stop_and_join(self) -> None:
         self._halt.set()
-        self.whole.solver.stop_search()
-        self.join()
+        while self.is_alive():  # a solver's stop is lost if it comes before its solve
+            if self.generation is not None:
+                self.generation.stop()
+            if self.whole is not None:
+                self.whole.solver.stop_search()
+            self.join(0.2)
 
 
 def _plannable(problem: RosterProblem) -> bool:
@@ -424,8 +441,8 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
                     and decomposable(built)):
                 alongside = _ColumnsAlongside(
                     built, lns, best, deadline, options.seed, patience,
-                    least=options.columns_share * options.time_limit,
-                    polish=0.1 * options.time_limit)
+                    converge=options.columns_share * options.time_limit,
+                    recombine=options.recombine_share * options.time_limit)
             else:
                 alongside = _WholeModelAlongside(built, lns, best, deadline, options.seed,
                                                  patience)

@@ -109,6 +109,28 @@ def test_interval_demand_does_not_decompose() -> None:
     assert not decomposable(build_model(problem))
 
 
+def test_columns_beside_the_lns_give_the_exact_bound() -> None:
+    # the one-agent weekend case from four shifts short: the columns' bound is two shifts
+    # short, which the search reaches (the master's roster or the LNS's own), and then ends
+    inst = instance("A,,9600,0,7,1,1,1\n",
+                    "".join(f"{d},E,1,100,1\n" for d in (5, 6, 12, 13)))
+    built = build_model(to_problem(inst))
+    two_short = 2 * built.context.points("shift_cover_under", 100)
+    nothing = np.zeros(len(built.context.lits), dtype=np.int8)  # four shifts short
+    start = Incumbent(nothing, scored(built, nothing))
+    assert start.objective == 2 * two_short
+    lns = Lns(built, seed=0)
+    began = time.perf_counter()
+    alongside = _ColumnsAlongside(built, lns, start, began + 60, 0, patience=5.0,
+                                  converge=30.0, recombine=10.0)
+    alongside.start()
+    best = lns.run(start, began + 60, 1)
+    alongside.stop_and_join()
+    assert alongside.bound == two_short
+    assert best.objective == scored(built, best.values) == two_short
+    assert time.perf_counter() - began < 30
+
+
 BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "curtois"
 
 
@@ -117,9 +139,9 @@ BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "
                     reason=f"benchmark files not present at {BENCH}")
 def test_columns_beside_the_search_on_instance5_give_their_bound_and_a_true_roster(
         caplog: pytest.LogCaptureFixture) -> None:
-    # the worker beside the LNS as search() wires it, with no patience for the whole
-    # model (it stops at its first check, 0.5 s), so the columns run whatever its luck;
-    # best known 1,143, CP-SAT's own bound stays under 1,000 here
+    # the worker beside the LNS as search() wires it, with time enough for the columns to
+    # converge (about 5 s here) and be recombined; best known 1,143, CP-SAT's own bound
+    # stays under 1,000 here
     problem = to_problem(read_instance(BENCH / "Instance5.txt"))
     built = build_model(problem)
     chosen, _ = greedy_options(problem)
@@ -130,12 +152,13 @@ def test_columns_beside_the_search_on_instance5_give_their_bound_and_a_true_rost
     caplog.set_level(logging.INFO, logger="roster.engine.columns")
     lns = Lns(built, seed=0)
     deadline = time.perf_counter() + 40
-    alongside = _ColumnsAlongside(built, lns, start, deadline, 0, patience=0.0, least=0.0,
-                                  polish=2.0)
+    alongside = _ColumnsAlongside(built, lns, start, deadline, 0, patience=5.0, converge=30.0,
+                                  recombine=5.0)
     alongside.start()
     best = lns.run(start, deadline, 1)
     alongside.stop_and_join()
-    assert "columns:" in caplog.text
+    assert "converged True" in caplog.text
+    assert "master roster None" not in caplog.text
     assert alongside.bound is not None and 1_100 * SCALE <= alongside.bound <= 1_143 * SCALE
     assert best.objective == scored(built, best.values) >= 1_143 * SCALE
     assert evaluate(read_instance(BENCH / "Instance5.txt"),
