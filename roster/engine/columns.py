@@ -47,6 +47,9 @@ PRICE_SCALE = 16
 takes integers); the bound allows for that rounding."""
 PRICING_SECONDS = 2.0
 """Time cap of one agent's pricing solve."""
+EXPECTED_ROUNDS = 25
+"""Rounds generation usually takes to converge (Curtois 4-9: 25-44), for estimating from
+the first rounds whether it will converge in time (`generate`'s `converge_by`)."""
 PRICING_LINEARIZATION = 1
 """CP-SAT's linearization level in pricing: level 1 priced Curtois 4 and 5 in 30% less
 time than level 2 and 8 in the same time; level 0 was faster still on 4 and 5 but hit
@@ -294,10 +297,11 @@ class ColumnGeneration:
                 values[self.columns[j][1]] = 1
         return values, float(solver.objective_value)
 
-    def generate(self, stop_at: float, should_stop: Callable[[], bool] = lambda: False
-                 ) -> tuple[float | None, int, bool]:
+    def generate(self, stop_at: float, should_stop: Callable[[], bool] = lambda: False,
+                 converge_by: float = math.inf) -> tuple[float | None, int, bool]:
         """Add columns until none has a negative reduced cost, `should_stop`, or `stop_at`:
-        (best Lagrangian bound or None, rounds, converged)."""
+        (best Lagrangian bound or None, rounds, converged). Gives up early when its mean
+        round time says `EXPECTED_ROUNDS` would not end by `converge_by`."""
         began = time.perf_counter()
         bound: float | None = None
         rounds, converged = 0, False
@@ -343,6 +347,10 @@ class ColumnGeneration:
                 smoothing = 0.0  # mispriced: price at the LP's duals next round
             else:
                 smoothing = SMOOTHING
+            per_round = (time.perf_counter() - began) / rounds
+            if began + EXPECTED_ROUNDS * per_round > converge_by:
+                log.info("columns: %.2f s a round, not converging by the time given", per_round)
+                break
         log.info("columns: %d rounds, %d columns, bound %s, converged %s, in %.1f s", rounds,
                  len(self.columns), bound, converged, time.perf_counter() - began)
         return bound, rounds, converged
