@@ -7,7 +7,7 @@ linear relaxation of that choice (the master) is far tighter than CP-SAT's: on C
 Instance5 it is 1,140.6 against a best known 1,143, where CP-SAT's bound after 60 s was
 779-943.
 
-`ColumnGeneration.run` alternates the master LP (HiGHS, `scipy.optimize.linprog`) with
+`ColumnGeneration.generate` alternates the master LP (HiGHS, `scipy.optimize.linprog`) with
 pricing: each agent's own CP-SAT model, with the cover rows' duals as rewards on its
 options, returns its cheapest schedule at those prices, which joins the master when its
 reduced cost is negative. The duals priced are smoothed toward those of the best bound so
@@ -15,9 +15,10 @@ far (`SMOOTHING`). Every round gives a Lagrangian lower bound at the duals it pr
 cover rows' duals times their requirement plus each agent's least value, from CP-SAT's
 bound on it); generation stops when that bound, rounded up to a value the objective can
 take, reaches the master's. Smoothing, that stop and pricing at linearization level 1
-together took Curtois 4-9 from 8-110 s to 3.4-65 s (Instance5: 12.5 s to 5.2 s). At the
-end the master with whole columns (CP-SAT: one schedule per agent) combines the schedules
-into a roster; the schedules of rosters passed in (`add_roster`) are columns too.
+together took Curtois 4-9 from 8-110 s to 3.4-65 s (Instance5: 12.5 s to 5.2 s).
+`recombine` then solves the master with whole columns (CP-SAT: one schedule per agent),
+combining the schedules into a roster; the schedules of rosters passed in (`add_roster`)
+are columns too. `run` does both.
 """
 
 from __future__ import annotations

@@ -93,6 +93,7 @@ class Lns:
         self._started = threading.Event()
         self.proved_optimal = False
         """Set when a sub-solve freed every option and proved its result optimal."""
+        self._bound: int | None = None
         self._best: list[Incumbent] | None = None
         self._on_improve: Callable[[Incumbent], None] | None = None
         self._deadline = 0.0
@@ -100,6 +101,22 @@ class Lns:
 
     def stop(self) -> None:
         self._stop.set()
+
+    def set_bound(self, bound: int) -> None:
+        """A proved lower bound on the objective (from work alongside): the search stops
+        as soon as its incumbent reaches it, now or later."""
+        with self._lock:
+            self._bound = bound
+            if self._best is not None and self._best[0].objective <= bound:
+                self._stop.set()
+
+    def _improved(self, best: list[Incumbent], improved: Incumbent) -> None:
+        """Record a better incumbent (lock held); stop when it reaches the bound."""
+        best[0] = improved
+        if self._on_improve is not None:
+            self._on_improve(improved)
+        if self._bound is not None and improved.objective <= self._bound:
+            self._stop.set()
 
     # ---- neighbourhoods ------------------------------------------------------------------
 
@@ -252,7 +269,7 @@ class Lns:
 
     def _loop(self, thread: int) -> None:
         """Sub-solves from the shared incumbent until the deadline or `stop`."""
-        best, on_improve, deadline = self._best, self._on_improve, self._deadline
+        best, deadline = self._best, self._deadline
         assert best is not None
         rng = random.Random(self.seed * 1000 + thread)
         while not self._stop.is_set():
@@ -272,10 +289,8 @@ class Lns:
                         objective <= best[0].objective):
                     if objective < best[0].objective:
                         self.stats.improved[kind] = self.stats.improved.get(kind, 0) + 1
-                        improved = Incumbent(values, objective, time.perf_counter())
-                        best[0] = improved
-                        if on_improve is not None:
-                            on_improve(improved)
+                        self._improved(best, Incumbent(values, objective,
+                                                       time.perf_counter()))
                     else:
                         best[0] = Incumbent(values, objective, best[0].found_at)
 
@@ -308,10 +323,7 @@ class Lns:
             best = self._best
             if best is None or objective >= best[0].objective:
                 return False
-            improved = Incumbent(values, objective, time.perf_counter())
-            best[0] = improved
-            if self._on_improve is not None:
-                self._on_improve(improved)
+            self._improved(best, Incumbent(values, objective, time.perf_counter()))
             return True
 
     def run(self, start: Incumbent, deadline: float, workers: int = 1,
@@ -322,6 +334,8 @@ class Lns:
         with self._lock:
             self._best, self._on_improve, self._deadline = best, on_improve, deadline
             self._threads = []
+            if self._bound is not None and start.objective <= self._bound:
+                self._stop.set()
         self._started.set()
         for _ in range(max(1, workers)):
             self.add_thread()

@@ -11,8 +11,9 @@
    workers or more on a model up to `whole_lp_up_to` options, one of them keeps solving
    the whole model (full linear relaxation) beside the LNS, feeding it rosters, until that
    stops paying (`SearchOptions.patience_share`); with `SearchOptions.columns`, where the
-   model splits into one schedule per agent plus shift cover, that worker then generates
-   schedules (`columns`): a far tighter bound, and a roster recombined from them.
+   model splits into one schedule per agent plus shift cover, that worker first generates
+   schedules (`columns`): a far tighter bound, and a roster recombined from them; it
+   gives up early when its first rounds say it will not converge in time.
 
 `search(problem, options)` returns a `SearchResult` with the roster, objective and bound in
 points (like `solve.SolveResult`).
@@ -85,15 +86,16 @@ class SearchOptions:
     300 s) a planned first roster ended at 1,395 against 1,287 without."""
     columns: bool = False
     """With 2 workers or more, on models up to `whole_lp_up_to` options over up to 8 weeks
-    that split into one schedule per agent plus shift demand (`columns.decomposable`),
-    once the whole model beside the LNS stalls its worker runs column generation until a
-    tenth of the time is left. Its bound is far tighter (Curtois Instance5: 1,141 against
-    CP-SAT's 752-980, best known 1,143; Instance4: 1,716, the best known), but the search
-    loses that worker: at 60 s Instance6, 8 and 9 ended 5-20% worse and no roster gained,
-    so it is off by default (benchmarks/README.md, thirteenth round)."""
+    that split into one schedule per agent plus shift demand (`columns.decomposable`), the
+    worker beside the LNS first runs column generation (`_ColumnsAlongside`). Its bound is
+    far tighter (Curtois Instance5: 1,141 against CP-SAT's 750-1,040, best known 1,143;
+    Instance4: 1,716, the best known, so the search stops there). At 60 s the rosters
+    came out the same as without it on Instance4 and 6-9 and, on Instance5, within 1% of
+    the best known on 4 seeds of 5 against 3 of 4 without: no gain in the rosters shown
+    beyond the noise, so it is off by default (benchmarks/README.md, fourteenth round)."""
     columns_share: float = 0.2
-    """Share of the time limit within which column generation must converge for its
-    schedules to be recombined."""
+    """Share of the time limit within which column generation must converge (else it
+    gives up, from its first rounds' pace, and the whole model runs instead)."""
     recombine_share: float = 0.25
     """Most of the time limit the master MIP that recombines the schedules may take."""
     plan_share: float = 0.1
@@ -258,12 +260,13 @@ LNS at 1,953 against a bound of 1,949, where the master's best in 20 s was 2,051
 
 
 class _ColumnsAlongside(threading.Thread):
-    """Column generation (`columns`) first on the worker beside the LNS. If it converges
-    within `converge` seconds, the master MIP recombines its schedules with the LNS's
-    latest roster for up to `recombine` seconds and offers the result to the LNS; then the
-    whole model runs beside the LNS (`_WholeModelAlongside`, hinted with the LNS's best)
-    until it stalls. The columns' Lagrangian bound joins the search's, and stops the
-    search when the LNS's roster reaches it."""
+    """Column generation (`columns`) first on the worker beside the LNS; it gives up after
+    its first rounds when their pace says it will not converge within `converge` seconds.
+    If it converges and the LNS's latest roster is more than `RECOMBINE_ABOVE` above its
+    bound, the master MIP recombines its schedules with that roster for up to `recombine`
+    seconds and offers the result to the LNS. Then the whole model runs beside the LNS
+    (`_WholeModelAlongside`, hinted with the LNS's latest) until it stalls. The columns'
+    Lagrangian bound joins the search's, and stops the search when the LNS reaches it."""
 
     def __init__(self, built: BuiltModel, lns: Lns, start: Incumbent, deadline: float,
                  seed: int, patience: float, converge: float, recombine: float) -> None:
@@ -289,6 +292,7 @@ class _ColumnsAlongside(threading.Thread):
                                                        converge_by=converge_by)
         if found is not None:
             self.bound = round_up(self.built.model, found)
+            self.lns.set_bound(self.bound)
         if (converged and not self._halt.is_set() and self.bound is not None
                 and self._latest().objective > (1 + RECOMBINE_ABOVE) * self.bound):
             mip = generation.recombine(min(self.recombine, self.deadline - time.perf_counter()),
@@ -301,9 +305,8 @@ class _ColumnsAlongside(threading.Thread):
                 if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                     self.lns.offer(mip[0], round(solver.objective_value))
         best = self.lns.current()
-        if best is not None and self.bound is not None and best.objective <= self.bound:
-            self.lns.stop()
-            return
+        if best is None or (self.bound is not None and best.objective <= self.bound):
+            return  # the search has ended or reached the bound
         if self._halt.is_set() or self.deadline - time.perf_counter() < self.patience:
             self.lns.add_thread()
             return

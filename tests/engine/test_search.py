@@ -178,6 +178,38 @@ def test_lns_takes_a_better_roster_offered_during_its_run_and_only_then() -> Non
     assert not lns.offer(best_values, best - 1)  # the run is over
 
 
+def test_lns_stops_once_its_incumbent_reaches_a_bound_given_before_or_during_its_run(
+) -> None:
+    built = build_model(PROBLEM)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    best_values = np.asarray(solver.boolean_values(built.context.lits), dtype=np.int8)
+    best = round(solver.objective_value)
+    start = greedy_incumbent(built)
+    assert start.objective > best
+    # sub-solves with no time cannot improve, so only offers move the incumbent
+    lns = Lns(built, seed=1, step_seconds=0.05, step_deterministic=0.0)
+    lns.set_bound(start.objective)  # reached before the run: not one step
+    assert lns.run(start, time.perf_counter() + 60).objective == start.objective
+    assert lns.stats.steps == {}
+
+    lns = Lns(built, seed=1, step_seconds=0.05, step_deterministic=0.0)
+    answers: list[bool] = []
+
+    def bound_then_offer() -> None:
+        time.sleep(0.3)
+        lns.set_bound(best)
+        answers.append(lns.add_thread())  # not reached yet: the run goes on
+        answers.append(lns.offer(best_values, best))
+        answers.append(lns.add_thread())  # reached: the run is stopping
+
+    threading.Thread(target=bound_then_offer).start()
+    result = lns.run(start, time.perf_counter() + 60, workers=1)
+    assert answers == [True, True, False]
+    assert result.objective == best and sum(lns.stats.steps.values()) > 0
+
+
 def test_search_above_the_full_model_size_keeps_the_first_roster_without_lns() -> None:
     built = build_model(PROBLEM)
     first = greedy_incumbent(built).objective / 100
