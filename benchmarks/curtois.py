@@ -57,9 +57,10 @@ def run_one(path: Path, time_limit: float, workers: int, seed: int) -> dict[str,
 
 
 def load_results() -> dict[tuple[str, float], dict[str, object]]:
-    """The latest result per (instance, time limit) over every results file."""
+    """The latest result per (instance, time limit) over this script's results files
+    (`curtois-<limit>s.jsonl`; other Curtois result files hold other measurements)."""
     latest: dict[tuple[str, float], dict[str, object]] = {}
-    for file in sorted(RESULTS.glob("curtois-*.jsonl")):
+    for file in sorted(RESULTS.glob("curtois-[0-9]*s.jsonl")):
         for line in file.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
