@@ -148,8 +148,9 @@ def test_lns_never_worsens_and_reaches_the_optimum() -> None:
     assert result.objective == best
 
 
-def test_lns_takes_a_better_roster_offered_during_its_run_and_only_then() -> None:
-    built = build_model(PROBLEM)
+def optimum_and_first(problem) -> tuple[BuiltModel, np.ndarray, int, Incumbent]:
+    """The built model, its optimal roster and objective, and a worse first roster."""
+    built = build_model(problem)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 2
     assert solver.solve(built.model) == cp_model.OPTIMAL
@@ -157,6 +158,11 @@ def test_lns_takes_a_better_roster_offered_during_its_run_and_only_then() -> Non
     best = round(solver.objective_value)
     start = greedy_incumbent(built)
     assert start.objective > best
+    return built, best_values, best, start
+
+
+def test_lns_takes_a_better_roster_offered_during_its_run_and_only_then() -> None:
+    built, best_values, best, start = optimum_and_first(PROBLEM)
     # sub-solves with no time cannot improve, so only the offers move the incumbent
     lns = Lns(built, seed=1, step_seconds=0.05, step_deterministic=0.0)
     assert not lns.offer(best_values, best) and not lns.add_thread()  # no run yet
@@ -180,14 +186,7 @@ def test_lns_takes_a_better_roster_offered_during_its_run_and_only_then() -> Non
 
 def test_lns_stops_once_its_incumbent_reaches_a_bound_given_before_or_during_its_run(
 ) -> None:
-    built = build_model(PROBLEM)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 2
-    assert solver.solve(built.model) == cp_model.OPTIMAL
-    best_values = np.asarray(solver.boolean_values(built.context.lits), dtype=np.int8)
-    best = round(solver.objective_value)
-    start = greedy_incumbent(built)
-    assert start.objective > best
+    built, best_values, best, start = optimum_and_first(PROBLEM)
     # sub-solves with no time cannot improve, so only offers move the incumbent
     lns = Lns(built, seed=1, step_seconds=0.05, step_deterministic=0.0)
     lns.set_bound(start.objective)  # reached before the run: not one step
