@@ -37,10 +37,13 @@ def parse_instances(text: str) -> list[int]:
     return numbers
 
 
-def run_one(path: Path, time_limit: float, workers: int, seed: int) -> dict[str, object]:
+def run_one(path: Path, time_limit: float, workers: int, seed: int,
+            columns: bool = False) -> dict[str, object]:
+    """One `roster bench curtois --json` run in its own process, with the load around it."""
     roster = ROOT / ".venv" / "bin" / "roster"
     command = [str(roster), "bench", "curtois", str(path), "--time-limit", str(time_limit),
-               "--workers", str(workers), "--seed", str(seed), "--json"]
+               "--workers", str(workers), "--seed", str(seed), "--json",
+               "--columns" if columns else "--no-columns"]
     load = os.getloadavg()[0]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False,
@@ -50,7 +53,7 @@ def run_one(path: Path, time_limit: float, workers: int, seed: int) -> dict[str,
         return {"instance": path.stem, "error": done.stderr.strip()[-500:], "time_limit":
                 time_limit, "load_before": round(load, 2), "wall_seconds": round(wall, 1)}
     result = json.loads(done.stdout)
-    result.update(time_limit=time_limit, workers=workers, seed=seed,
+    result.update(time_limit=time_limit, workers=workers, seed=seed, columns=columns,
                   load_before=round(load, 2), load_after=round(os.getloadavg()[0], 2),
                   wall_seconds=round(wall, 1))
     return result

@@ -66,7 +66,7 @@ def best_known(path: Path) -> int | None:
 def solve_instance(path: Path, time_limit: float = 60.0, workers: int = 2,
                    seed: int = 0, columns: bool = False) -> BenchResult:
     """Read, map, solve within `time_limit` seconds (build included) and check; `columns`
-    turns on column generation beside the search (`SearchOptions.columns`)."""
+    runs column generation beside the search (`SearchOptions.columns`)."""
     started = time.perf_counter()
     instance = read_instance(path)
     return solve_parsed(instance, time_limit, workers, seed, best_known(path), started,

@@ -26,8 +26,9 @@ def curtois(
     workers: Annotated[int, typer.Option(help="search threads (CPU cores used)")] = 2,
     seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
     columns: Annotated[bool, typer.Option(
-        "--columns", help="column generation beside the search: a much tighter bound, "
-        "at the cost of search time")] = False,
+        "--columns/--no-columns", help="column generation beside the search where the "
+        "model splits into one schedule per agent: a far tighter bound, and a roster "
+        "recombined from the schedules")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Solve INSTANCE and print objective (recomputed by an independent checker), bound, status."""

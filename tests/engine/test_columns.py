@@ -101,6 +101,23 @@ def _roster(built, values: np.ndarray):
     return extract_roster(built, _Values(built, values))
 
 
+def test_generation_gives_up_within_a_round_that_already_runs_too_long() -> None:
+    # with no time to converge the first round stops before pricing anyone: no bound from
+    # a partial round, and no pricing beyond the one column each agent needs to start
+    built = build_model(to_problem(random_instance(0)))
+    generation = ColumnGeneration(built)
+    priced: list[int] = []
+    price = generation.price
+    generation.price = lambda k, *rest: priced.append(k) or price(k, *rest)
+    bound, rounds, converged = generation.generate(time.perf_counter() + 30,
+                                                   converge_by=time.perf_counter())
+    assert (bound, rounds, converged) == (None, 1, False)
+    assert priced == list(range(len(generation.agents)))
+    # given the time, the same generation goes on and converges
+    bound, rounds, converged = generation.generate(time.perf_counter() + 30)
+    assert converged and bound is not None and rounds > 1
+
+
 def test_interval_demand_does_not_decompose() -> None:
     inst = random_instance(0)
     problem = to_problem(inst)
