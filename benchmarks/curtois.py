@@ -29,11 +29,16 @@ SECTION = "## Curtois & Qu shift scheduling benchmark"
 
 
 def parse_instances(text: str) -> list[int]:
-    """`1-9`, `1,3,5` or a mix, to instance numbers."""
+    """`1-9`, `1,3,5` or a mix, to instance numbers (an argparse type: bad text gives
+    argparse's one-line error)."""
     numbers: list[int] = []
     for part in text.split(","):
         first, _, last = part.strip().partition("-")
-        numbers += list(range(int(first), int(last or first) + 1))
+        try:
+            numbers += list(range(int(first), int(last or first) + 1))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected numbers and ranges like 1-9 or 1,3,5, got {text!r}") from None
     return numbers
 
 
@@ -122,7 +127,7 @@ def write_table(new_table: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--instances", default="1-9")
+    parser.add_argument("--instances", type=parse_instances, default="1-9")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
@@ -133,7 +138,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"curtois-{args.time_limit:g}s.jsonl"
     if not args.table_only:
-        for number in parse_instances(args.instances):
+        for number in args.instances:
             path = args.dir / f"Instance{number}.txt"
             row = run_one(path, args.time_limit, args.workers, args.seed)
             print(json.dumps({k: v for k, v in row.items() if k != "violations"}), flush=True)

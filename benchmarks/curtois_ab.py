@@ -26,17 +26,17 @@ def within(row: dict[str, object], share: float = 0.01) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--instances", default="5")
-    parser.add_argument("--seeds", default="0", help="`0`, `5-12` or `1,3`")
+    parser.add_argument("--instances", type=parse_instances, default="5")
+    parser.add_argument("--seeds", type=parse_instances, default="0", help="`0`, `5-12` or `1,3`")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"curtois-ab-{dt.date.today().isoformat()}.jsonl"
     pairs = []
-    for number in parse_instances(args.instances):
-        for seed in parse_instances(args.seeds):
-            path = DEFAULT_DIR / f"Instance{number}.txt"
+    for number in args.instances:
+        path = DEFAULT_DIR / f"Instance{number}.txt"
+        for seed in args.seeds:
             pair = [run_one(path, args.time_limit, args.workers, seed, columns=on)
                     for on in (True, False)]
             with out.open("a", encoding="utf-8") as handle:

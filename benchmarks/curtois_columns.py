@@ -58,12 +58,12 @@ def measure(n: int, limit: float, mip_seconds: float) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instances", default="1-9")
+    parser.add_argument("--instances", type=parse_instances, default="1-9")
     parser.add_argument("--limit", type=float, default=90.0,
                         help="seconds of column generation at most")
     parser.add_argument("--mip-seconds", type=float, default=20.0)
     args = parser.parse_args()
-    for n in parse_instances(args.instances):
+    for n in args.instances:
         print(json.dumps(measure(n, args.limit, args.mip_seconds)), flush=True)
 
 

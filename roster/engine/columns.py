@@ -317,6 +317,15 @@ class ColumnGeneration:
         smoothing = SMOOTHING
         required = np.array(self.required)
         slow = False
+
+        def too_slow() -> bool:
+            # the rounds so far, the current one perhaps unfinished, give a per-round time
+            per_round = (time.perf_counter() - began) / rounds
+            if began + EXPECTED_ROUNDS * per_round <= converge_by:
+                return False
+            log.info("columns: %.2f s a round, not converging by the time given", per_round)
+            return True
+
         while time.perf_counter() < stop_at and not should_stop():
             lp = self._lp()
             if lp is None:
@@ -327,8 +336,8 @@ class ColumnGeneration:
             earning, lp_earning = self.cover.T @ at, self.cover.T @ duals
             added, lagrangian = 0, float(at @ required)
             for k in range(len(self.agents)):
-                if began + EXPECTED_ROUNDS * (time.perf_counter() - began) / rounds > converge_by:
-                    slow = True  # this round alone already says so: no need to finish it
+                if too_slow():  # no need to finish the round (nor is a part of it a bound)
+                    slow = True
                     break
                 left = stop_at - time.perf_counter()
                 found = self.price(k, earning, min(PRICING_SECONDS, left)) if left > 0 else None
@@ -342,8 +351,6 @@ class ColumnGeneration:
                 if lp_reduced - convexity[k] < -1e-6:
                     added += self._add(k, options, cost)
             if slow:
-                log.info("columns: round %d passed %.2f s, not converging by the time given",
-                         rounds, (time.perf_counter() - began) / rounds)
                 break
             if np.isfinite(lagrangian) and (bound is None or lagrangian > bound):
                 bound, center = lagrangian, at
@@ -358,9 +365,7 @@ class ColumnGeneration:
                 smoothing = 0.0  # mispriced: price at the LP's duals next round
             else:
                 smoothing = SMOOTHING
-            per_round = (time.perf_counter() - began) / rounds
-            if began + EXPECTED_ROUNDS * per_round > converge_by:
-                log.info("columns: %.2f s a round, not converging by the time given", per_round)
+            if too_slow():
                 break
         log.info("columns: %d rounds, %d columns, bound %s, converged %s, in %.1f s", rounds,
                  len(self.columns), bound, converged, time.perf_counter() - began)

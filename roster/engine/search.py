@@ -93,7 +93,7 @@ class SearchOptions:
     came out the same as without it on Instance4 and 6-9 and, on Instance5, within 1% of
     the best known on 4 seeds of 5 against 3 of 4 without; over 13 seeds, 11 against 9.
     Off by default: at 300 s Instance16 and 17, where it gives up within seconds, came
-    out 0.6-2.5% worse in both runs each (benchmarks/README.md, fifteenth round)."""
+    out 0.6-2.4% worse in both runs each (benchmarks/README.md, fifteenth round)."""
     columns_share: float = 0.2
     """Share of the time limit within which column generation must converge (else it
     gives up, from its first rounds' pace, and the whole model runs instead)."""
