@@ -43,7 +43,7 @@ def parse_instances(text: str) -> list[int]:
 
 
 def run_one(path: Path, time_limit: float, workers: int, seed: int,
-            columns: bool = False) -> dict[str, object]:
+            columns: bool = True) -> dict[str, object]:
     """One `roster bench curtois --json` run in its own process, with the load around it."""
     roster = ROOT / ".venv" / "bin" / "roster"
     command = [str(roster), "bench", "curtois", str(path), "--time-limit", str(time_limit),
@@ -131,6 +131,9 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--columns", action=argparse.BooleanOptionalAction, default=True,
+                        help="column generation beside the search (roster bench curtois "
+                             "--columns/--no-columns; on by default)")
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--table-only", action="store_true",
                         help="rewrite the README table from saved results, solve nothing")
@@ -140,7 +143,8 @@ def main() -> None:
     if not args.table_only:
         for number in args.instances:
             path = args.dir / f"Instance{number}.txt"
-            row = run_one(path, args.time_limit, args.workers, args.seed)
+            row = run_one(path, args.time_limit, args.workers, args.seed,
+                          columns=args.columns)
             print(json.dumps({k: v for k, v in row.items() if k != "violations"}), flush=True)
             with out.open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps(row) + "\n")

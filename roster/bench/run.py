@@ -64,7 +64,7 @@ def best_known(path: Path) -> int | None:
 
 
 def solve_instance(path: Path, time_limit: float = 60.0, workers: int = 2,
-                   seed: int = 0, columns: bool = False) -> BenchResult:
+                   seed: int = 0, columns: bool = True) -> BenchResult:
     """Read, map, solve within `time_limit` seconds (build included) and check; `columns`
     runs column generation beside the search (`SearchOptions.columns`)."""
     started = time.perf_counter()
@@ -75,7 +75,7 @@ def solve_instance(path: Path, time_limit: float = 60.0, workers: int = 2,
 
 def solve_parsed(instance: Instance, time_limit: float, workers: int, seed: int,
                  best: int | None = None, started: float | None = None,
-                 columns: bool = False) -> BenchResult:
+                 columns: bool = True) -> BenchResult:
     started = time.perf_counter() if started is None else started
     problem = to_problem(instance)
     left = time_limit - (time.perf_counter() - started)

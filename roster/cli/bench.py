@@ -28,7 +28,7 @@ def curtois(
     columns: Annotated[bool, typer.Option(
         "--columns/--no-columns", help="column generation beside the search where the "
         "model splits into one schedule per agent: a far tighter bound, and a roster "
-        "recombined from the schedules")] = False,
+        "recombined from the schedules")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Solve INSTANCE and print objective (recomputed by an independent checker), bound, status."""

@@ -7,18 +7,19 @@ linear relaxation of that choice (the master) is far tighter than CP-SAT's: on C
 Instance5 it is 1,140.6 against a best known 1,143, where CP-SAT's bound after 60 s was
 779-943.
 
-`ColumnGeneration.generate` alternates the master LP (HiGHS, `scipy.optimize.linprog`) with
-pricing: each agent's own CP-SAT model, with the cover rows' duals as rewards on its
-options, returns its cheapest schedule at those prices, which joins the master when its
-reduced cost is negative. The duals priced are smoothed toward those of the best bound so
-far (`SMOOTHING`). Every round gives a Lagrangian lower bound at the duals it priced (the
-cover rows' duals times their requirement plus each agent's least value, from CP-SAT's
-bound on it); generation stops when that bound, rounded up to a value the objective can
-take, reaches the master's. Smoothing, that stop and pricing at linearization level 1
-together took Curtois 4-9 from 8-110 s to 3.4-65 s (Instance5: 12.5 s to 5.2 s).
-`recombine` then solves the master with whole columns (CP-SAT: one schedule per agent),
-combining the schedules into a roster; the schedules of rosters passed in (`add_roster`)
-are columns too. `run` does both.
+`ColumnGeneration.generate` alternates the master LP (HiGHS, `scipy.optimize.linprog`)
+with pricing: each agent's own CP-SAT model, with the cover rows' duals as rewards on its
+options, returns its cheapest schedule at those prices and the schedules its search found
+on the way there; each joins the master when its reduced cost is negative (keeping them
+all took Curtois 4-9 from 25-44 rounds to 16-22, 1.04-1.8x faster). The duals priced are
+smoothed toward those of the best bound so far (`SMOOTHING`). Every round gives a
+Lagrangian lower bound at the duals it priced (the cover rows' duals times their
+requirement plus each agent's least value, from CP-SAT's bound on it); generation stops
+when that bound, rounded up to a value the objective can take, reaches the master's.
+Smoothing, that stop and pricing at linearization level 1 together took Curtois 4-9 from
+8-110 s to 3.4-65 s (Instance5: 12.5 s to 5.2 s). `recombine` then solves the master with
+whole columns (CP-SAT: one schedule per agent), combining the schedules into a roster; the
+schedules of rosters passed in (`add_roster`) are columns too. `run` does both.
 """
 
 from __future__ import annotations
@@ -95,6 +96,20 @@ class ColumnResult:
     rounds: int
     columns: int
     converged: bool
+
+
+class _Pool(cp_model.CpSolverSolutionCallback):
+    """Every solution of a pricing solve: (chosen positions among the agent's options,
+    objective value), in the order found (the last is the best)."""
+
+    def __init__(self, indices: np.ndarray) -> None:
+        super().__init__()
+        self.indices = indices
+        self.found: list[tuple[np.ndarray, int]] = []
+
+    def on_solution_callback(self) -> None:
+        values = np.asarray(self.response_proto.solution, dtype=np.int64)[self.indices]
+        self.found.append((np.flatnonzero(values), round(self.objective_value)))
 
 
 class ColumnGeneration:
@@ -175,10 +190,12 @@ class ColumnGeneration:
                 self._add(k, self.local_options[k][mine.astype(bool)], solver.objective_value)
 
     def price(self, k: int, earning: np.ndarray, seconds: float
-              ) -> tuple[np.ndarray, float, float, float] | None:
-        """Agent k's cheapest schedule when each shift on cover key j earns `earning[j]`:
-        (options, cost, reduced value = cost - earnings, lower bound on that value), or
-        None when its solve finds none."""
+              ) -> tuple[list[tuple[np.ndarray, float]], float] | None:
+        """Agent k's cheapest schedules when each shift on cover key j earns `earning[j]`:
+        every schedule its solve found on the way, as (options, cost), the best last, and
+        a lower bound on the best one's reduced value (cost - earnings); None when the
+        solve finds none. The schedules found on the way are columns too: they cost
+        nothing more to find and cut the rounds generation takes."""
         built = self.models[k]
         ctx = built.context
         keys = self.keys[k]
@@ -193,17 +210,20 @@ class ColumnGeneration:
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = PRICING_LINEARIZATION
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
-        code = solver.solve(built.model)
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        pool = _Pool(np.array([lit.index for lit in ctx.lits], dtype=np.int64))
+        code = solver.solve(built.model, pool)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or not pool.found:
             return None
-        chosen = [i for i, lit in enumerate(ctx.lits) if solver.boolean_value(lit)]
-        earned = int(earn[chosen].sum())
-        cost = (round(solver.objective_value) + earned) / PRICE_SCALE
-        exact = cost - float(earning[keys[chosen]].sum())
+        schedules = []
+        for chosen, value in pool.found:
+            cost = (value + int(earn[chosen].sum())) / PRICE_SCALE
+            schedules.append((self.local_options[k][chosen], cost))
+        best_chosen, _ = pool.found[-1]
+        exact = schedules[-1][1] - float(earning[keys[best_chosen]].sum())
         # the rounding of the earnings moves any schedule's value by at most half a
         # 1/PRICE_SCALE unit per shift, and a schedule has at most one shift a day
         lower = (solver.best_objective_bound - 0.5 * ctx.days) / PRICE_SCALE
-        return self.local_options[k][chosen], cost, exact, min(lower, exact)
+        return schedules, min(lower, exact)
 
     # ---- master ------------------------------------------------------------------------
 
@@ -312,7 +332,7 @@ class ColumnGeneration:
         for k in sorted(missing):  # every agent needs a column for the master to be feasible
             found = self.price(k, np.zeros(self.cover.shape[1]), PRICING_SECONDS)
             if found is not None:
-                self._add(k, found[0], found[1])
+                self._add(k, *found[0][-1])
         center: np.ndarray | None = None  # cover-row duals that gave the best bound
         smoothing = SMOOTHING
         required = np.array(self.required)
@@ -344,12 +364,12 @@ class ColumnGeneration:
                 if found is None:
                     lagrangian = -np.inf
                     continue
-                options, cost, _, lower = found
+                schedules, lower = found
                 lagrangian += lower
-                # the column joins when it prices out at the LP's own duals
-                lp_reduced = cost - float(lp_earning[self.key_of_option[options]].sum())
-                if lp_reduced - convexity[k] < -1e-6:
-                    added += self._add(k, options, cost)
+                for options, cost in schedules:  # each joins if it prices out at the LP's duals
+                    lp_reduced = cost - float(lp_earning[self.key_of_option[options]].sum())
+                    if lp_reduced - convexity[k] < -1e-6:
+                        added += self._add(k, options, cost)
             if slow:
                 break
             if np.isfinite(lagrangian) and (bound is None or lagrangian > bound):

@@ -84,16 +84,17 @@ class SearchOptions:
     the LNS), plan the weekend days first (`weekend_plan`) and steer the first roster and
     the first `guided_share` of the LNS by the plan. On Curtois Instance14 (3,572 options,
     300 s) a planned first roster ended at 1,395 against 1,287 without."""
-    columns: bool = False
+    columns: bool = True
     """With 2 workers or more, on models up to `whole_lp_up_to` options over up to 8 weeks
     that split into one schedule per agent plus shift demand (`columns.decomposable`), the
     worker beside the LNS first runs column generation (`_ColumnsAlongside`). Its bound is
     far tighter (Curtois Instance5: 1,141 against CP-SAT's 750-1,040, best known 1,143;
-    Instance4: 1,716, the best known, so the search stops there). At 60 s the rosters
-    came out the same as without it on Instance4 and 6-9 and, on Instance5, within 1% of
-    the best known on 4 seeds of 5 against 3 of 4 without; over 13 seeds, 11 against 9.
-    Off by default: at 300 s Instance16 and 17, where it gives up within seconds, came
-    out 0.6-2.4% worse in both runs each (benchmarks/README.md, fifteenth round)."""
+    Instance4: 1,716, the best known, so the search stops there), and its recombined
+    schedules get Instance5 at 60 s within 1% of the best known on 11 seeds of 13 against
+    9 without. Where it cannot converge in time it gives up within seconds; at 300 s on
+    Instance16 and 17 (where it does), 4 seeds each, the rosters with and without it
+    differ by no more than their run-to-run spread (benchmarks/README.md, fifteenth and
+    sixteenth rounds)."""
     columns_share: float = 0.2
     """Share of the time limit within which column generation must converge (else it
     gives up, from its first rounds' pace, and the whole model runs instead)."""

@@ -15,13 +15,13 @@ from ortools.sat.python import cp_model
 
 from roster.bench.curtois import read_instance, to_problem
 from roster.bench.objective import evaluate
-from roster.engine.columns import ColumnGeneration, decomposable, round_up
+from roster.engine.columns import PRICE_SCALE, ColumnGeneration, decomposable, round_up
 from roster.engine.demand import IntervalDemand
 from roster.engine.first_solution import greedy_options
 from roster.engine.lns import Incumbent, Lns
 from roster.engine.model import build_model
 from roster.engine.search import _ColumnsAlongside, _full_solve, _Values
-from roster.engine.solve import extract_roster
+from roster.engine.solve import extract_roster, fixed_solve
 from roster.engine.weights import SCALE
 from tests.engine.test_weekend_plan import instance, random_instance
 
@@ -77,6 +77,31 @@ def test_a_roster_added_is_a_column_priced_at_its_own_points() -> None:
     assert generation.objective(values) == scored(built, values)
     costs = sorted(cost for *_, cost in generation.columns)
     assert costs == [0, built.context.points("preference_shift", 3)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_schedule_pricing_returns_keeps_the_rules_at_its_own_cost(seed: int) -> None:
+    # all the schedules a pricing solve passed through are columns: each is a schedule of
+    # that agent alone, costed at its own points, and the last one is the cheapest
+    built = build_model(to_problem(random_instance(seed)))
+    generation = ColumnGeneration(built)
+    rng = np.random.default_rng(seed)
+    earning = rng.uniform(0, 150 * SCALE, generation.cover.shape[1])
+    slack = 0.5 * built.context.days / PRICE_SCALE  # the earnings' rounding, per schedule
+    for k, agent_model in enumerate(generation.models):
+        found = generation.price(k, earning, 5.0)
+        assert found is not None
+        schedules, lower = found
+        reduced = []
+        for options, cost in schedules:
+            assert set(options.tolist()) <= set(generation.local_options[k].tolist())
+            mine = np.isin(generation.local_options[k], options).astype(np.int8)
+            agent_model.model.minimize(generation.objectives[k])
+            code, solver = fixed_solve(agent_model, mine, 5.0)
+            assert code == cp_model.OPTIMAL and solver.objective_value == cost
+            reduced.append(cost - float(earning[generation.key_of_option[options]].sum()))
+        assert reduced[-1] <= min(reduced) + slack
+        assert lower <= reduced[-1] + 1e-9
 
 
 @pytest.mark.parametrize("seed", range(8))
