@@ -194,8 +194,8 @@ class ColumnGeneration:
         """Agent k's cheapest schedules when each shift on cover key j earns `earning[j]`:
         every schedule its solve found on the way, as (options, cost), the best last, and
         a lower bound on the best one's reduced value (cost - earnings); None when the
-        solve finds none. The schedules found on the way are columns too: they cost
-        nothing more to find and cut the rounds generation takes."""
+        solve finds none. The schedules found on the way are columns too: they cost only
+        a solution callback to keep, and cut the rounds generation takes."""
         built = self.models[k]
         ctx = built.context
         keys = self.keys[k]
