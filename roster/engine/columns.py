@@ -50,8 +50,10 @@ takes integers); the bound allows for that rounding."""
 PRICING_SECONDS = 2.0
 """Time cap of one agent's pricing solve."""
 EXPECTED_ROUNDS = 25
-"""Rounds generation usually takes to converge (Curtois 4-9: 25-44), for estimating from
-the first rounds whether it will converge in time (`generate`'s `converge_by`)."""
+"""Rounds generation is expected to take to converge, for estimating from the first rounds
+whether it will converge in time (`generate`'s `converge_by`). Curtois 4-9 take 16-22 since
+pricing keeps every schedule it finds (25-44 before); 25 leaves a margin, since later
+rounds may price slower than the first."""
 PRICING_LINEARIZATION = 1
 """CP-SAT's linearization level in pricing: level 1 priced Curtois 4 and 5 in 30% less
 time than level 2 and 8 in the same time; level 0 was faster still on 4 and 5 but hit
