@@ -11,7 +11,7 @@ Instance5 it is 1,140.6 against a best known 1,143, where CP-SAT's bound after 6
 with pricing: each agent's own CP-SAT model, with the cover rows' duals as rewards on its
 options, returns its cheapest schedule at those prices and the schedules its search found
 on the way there; each joins the master when its reduced cost is negative (keeping them
-all took Curtois 4-9 from 25-44 rounds to 16-22, 1.04-1.8x faster). The duals priced are
+all took Curtois 4-9 from 25-44 rounds to 16-22, 1.05-1.8x faster). The duals priced are
 smoothed toward those of the best bound so far (`SMOOTHING`). Every round gives a
 Lagrangian lower bound at the duals it priced (the cover rows' duals times their
 requirement plus each agent's least value, from CP-SAT's bound on it); generation stops
@@ -162,6 +162,8 @@ class ColumnGeneration:
                                        dtype=np.int64) for m in self.models]
         self.keys = [self.key_of_option[[self.index[o] for o in m.context.options.options]]
                      for m in self.models]
+        self.lit_indices = [np.array([lit.index for lit in m.context.lits], dtype=np.int64)
+                            for m in self.models]  # each option's variable, for `_Pool`
         self.columns: list[tuple[int, np.ndarray, float]] = []  # (agent k, options, cost)
         self._counts: list[np.ndarray] = []  # shifts per cover key, per column
         self._seen: set[tuple[int, bytes]] = set()
@@ -212,7 +214,7 @@ class ColumnGeneration:
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = PRICING_LINEARIZATION
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
-        pool = _Pool(np.array([lit.index for lit in ctx.lits], dtype=np.int64))
+        pool = _Pool(self.lit_indices[k])
         code = solver.solve(built.model, pool)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or not pool.found:
             return None
