@@ -17,9 +17,15 @@ Lagrangian lower bound at the duals it priced (the cover rows' duals times their
 requirement plus each agent's least value, from CP-SAT's bound on it); generation stops
 when that bound, rounded up to a value the objective can take, reaches the master's.
 Smoothing, that stop and pricing at linearization level 1 together took Curtois 4-9 from
-8-110 s to 3.4-65 s (Instance5: 12.5 s to 5.2 s). `recombine` then solves the master with
-whole columns (CP-SAT: one schedule per agent), combining the schedules into a roster; the
-schedules of rosters passed in (`add_roster`) are columns too. `run` does both.
+8-110 s to 3.4-65 s (Instance5: 12.5 s to 5.2 s).
+
+Rosters come from the converged master two ways. `dive` fixes the agents whose column the
+LP takes whole (else those of the largest values), prices a few rounds for the rest, and
+repeats until every agent has its schedule: on Curtois Instance5 a dive takes 2-4 s to
+1,146-1,249 (best known 1,143) where the master MIP took 15 s to 1,172-1,268. `recombine`
+solves the master with whole columns (CP-SAT: one schedule per agent); the schedules of
+rosters passed in (`add_roster`) are columns too. `run` generates, then recombines; the
+search (`search._ColumnsAlongside`) generates, then dives.
 """
 
 from __future__ import annotations
@@ -62,6 +68,15 @@ SMOOTHING = 0.5
 """Dual smoothing (Wentges): each round prices at this share of the duals that gave the
 best bound so far plus the rest of the master LP's duals; a round that adds nothing there
 prices again at the LP's own duals, which either adds a column or proves convergence."""
+
+DIVE_WHOLE = 0.99
+"""A column the master LP takes at least this much of is fixed outright when diving."""
+DIVE_SHARE = 0.1
+"""Share of the agents left that a dive step fixes when the LP takes no column whole."""
+DIVE_ROUNDS = 5
+"""Most pricing rounds between two dive steps."""
+DIVE_NOISE = 0.3
+"""Largest random nudge to the LP values that rank the agents in a repeated dive."""
 
 
 def round_up(model: cp_model.CpModel, bound: float) -> int:
@@ -167,6 +182,7 @@ class ColumnGeneration:
         self.columns: list[tuple[int, np.ndarray, float]] = []  # (agent k, options, cost)
         self._counts: list[np.ndarray] = []  # shifts per cover key, per column
         self._seen: set[tuple[int, bytes]] = set()
+        self.fixed: dict[int, int] = {}  # agent k -> its column, while diving
         self._solver: cp_model.CpSolver | None = None  # the running master MIP's
         self._stopped = False
 
@@ -254,15 +270,28 @@ class ColumnGeneration:
 
     def _lp(self) -> tuple[float, np.ndarray, np.ndarray] | None:
         """The master LP's value, convexity duals and cover-row duals (<= 0: the rows are
-        cover - slack <= required)."""
+        cover - slack <= required), with each fixed agent held to its column."""
+        solved = self._solve_lp()
+        return None if solved is None else solved[:3]
+
+    def _solve_lp(self) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
+        """`_lp` and the columns' values."""
         matrix, cost = self._matrix()
         K = len(self.agents)
+        upper = np.full(len(cost), np.inf)
+        lower = np.zeros(len(cost))
+        if self.fixed:
+            owners = np.array([k for k, *_ in self.columns])
+            upper[:len(owners)][np.isin(owners, list(self.fixed))] = 0.0
+            chosen = list(self.fixed.values())
+            lower[chosen] = upper[chosen] = 1.0
         result = linprog(cost, A_ub=matrix[K:], b_ub=np.array(self.required),
-                         A_eq=matrix[:K], b_eq=np.ones(K), bounds=(0, None), method="highs")
+                         A_eq=matrix[:K], b_eq=np.ones(K),
+                         bounds=np.column_stack([lower, upper]), method="highs")
         if result.status != 0:
             return None
         return (float(result.fun), np.asarray(result.eqlin.marginals),
-                np.asarray(result.ineqlin.marginals))
+                np.asarray(result.ineqlin.marginals), np.asarray(result.x[:len(self.columns)]))
 
     def objective(self, values: np.ndarray) -> float:
         """Columns' points plus cover penalties of a roster made of known columns."""
@@ -323,7 +352,8 @@ class ColumnGeneration:
         return values, float(solver.objective_value)
 
     def generate(self, stop_at: float, should_stop: Callable[[], bool] = lambda: False,
-                 converge_by: float = math.inf) -> tuple[float | None, int, bool]:
+                 converge_by: float = math.inf, max_rounds: int | None = None
+                 ) -> tuple[float | None, int, bool]:
         """Add columns until none has a negative reduced cost, `should_stop`, or `stop_at`:
         (best Lagrangian bound or None, rounds, converged). Gives up early when its mean
         round time says `EXPECTED_ROUNDS` would not end by `converge_by`, or during a
@@ -360,6 +390,10 @@ class ColumnGeneration:
             earning, lp_earning = self.cover.T @ at, self.cover.T @ duals
             added, lagrangian = 0, float(at @ required)
             for k in range(len(self.agents)):
+                if k in self.fixed:  # its column's reduced value at these prices
+                    _, options, cost = self.columns[self.fixed[k]]
+                    lagrangian += cost - float(earning[self.key_of_option[options]].sum())
+                    continue
                 if too_slow():  # no need to finish the round (nor is a part of it a bound)
                     slow = True
                     break
@@ -389,11 +423,55 @@ class ColumnGeneration:
                 smoothing = 0.0  # mispriced: price at the LP's duals next round
             else:
                 smoothing = SMOOTHING
-            if too_slow():
+            if too_slow() or (max_rounds is not None and rounds >= max_rounds):
                 break
-        log.info("columns: %d rounds, %d columns, bound %s, converged %s, in %.1f s", rounds,
+        log.log(logging.DEBUG if self.fixed else logging.INFO,
+                "columns: %d rounds, %d columns, bound %s, converged %s, in %.1f s", rounds,
                  len(self.columns), bound, converged, time.perf_counter() - began)
         return bound, rounds, converged
+
+    def dive(self, stop_at: float, should_stop: Callable[[], bool] = lambda: False,
+             rng: np.random.Generator | None = None) -> tuple[np.ndarray, float] | None:
+        """A roster by diving on the master LP: fix every agent whose column the LP takes
+        whole (at least `DIVE_WHOLE`), or else the agents of the largest values (a
+        `DIVE_SHARE` of those left), price a few rounds for the others, and again, until
+        every agent is fixed. Past `stop_at` the agents left take their largest column.
+        With `rng`, the values ranking the agents get a random nudge (up to `DIVE_NOISE`),
+        so repeated dives end in different rosters. (0/1 per option of the built model,
+        objective), None when stopped or no LP."""
+        self.fixed = {}
+        try:
+            while len(self.fixed) < len(self.agents):
+                if should_stop() or self._stopped:
+                    return None
+                solved = self._solve_lp()
+                if solved is None:
+                    return None
+                values = solved[3]
+                free = [k for k in range(len(self.agents)) if k not in self.fixed]
+                best = {}
+                for j, (k, _, cost) in enumerate(self.columns):
+                    if k not in self.fixed and (k not in best or (values[j], -cost) > (
+                            values[best[k]], -self.columns[best[k]][2])):
+                        best[k] = j
+                late = time.perf_counter() >= stop_at
+                whole = [k for k in free if values[best[k]] >= DIVE_WHOLE]
+                if late:
+                    whole = free
+                elif not whole:
+                    count = max(1, math.ceil(DIVE_SHARE * len(free)))
+                    nudge = (np.zeros(len(self.agents)) if rng is None
+                             else rng.uniform(0.0, DIVE_NOISE, len(self.agents)))
+                    whole = sorted(free, key=lambda k: -values[best[k]] - nudge[k])[:count]
+                self.fixed.update({k: best[k] for k in whole})
+                if len(self.fixed) < len(self.agents) and not late:
+                    self.generate(stop_at, should_stop, max_rounds=DIVE_ROUNDS)
+            roster = np.zeros(len(self.index), dtype=np.int8)
+            for j in self.fixed.values():
+                roster[self.columns[j][1]] = 1
+            return roster, self.objective(roster)
+        finally:
+            self.fixed = {}
 
     def recombine(self, seconds: float, roster: np.ndarray | None = None
                   ) -> tuple[np.ndarray, float] | None:

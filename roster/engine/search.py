@@ -12,7 +12,7 @@
    the whole model (full linear relaxation) beside the LNS, feeding it rosters, until that
    stops paying (`SearchOptions.patience_share`); with `SearchOptions.columns`, where the
    model splits into one schedule per agent plus shift cover, that worker first generates
-   schedules (`columns`): a far tighter bound, and a roster recombined from them; it
+   schedules (`columns`): a far tighter bound, and rosters from diving on their LP; it
    gives up early when its first rounds say it will not converge in time.
 
 `search(problem, options)` returns a `SearchResult` with the roster, objective and bound in
@@ -99,7 +99,7 @@ class SearchOptions:
     """Share of the time limit within which column generation must converge (else it
     gives up, from its first rounds' pace, and the whole model runs instead)."""
     recombine_share: float = 0.25
-    """Most of the time limit the master MIP that recombines the schedules may take."""
+    """Most of the time limit the columns' dives for rosters may take."""
     plan_share: float = 0.1
     """Most of the time the weekend plan's MIP may take."""
     guided_share: float = 0.4
@@ -256,19 +256,21 @@ class _WholeModelAlongside(threading.Thread):
 
 
 RECOMBINE_ABOVE = 0.01
-"""The master recombines schedules only when the LNS's roster is more than this share above
-the columns' bound: closer than that, search does better (Curtois Instance6 at 60 s: the
-LNS at 1,953 against a bound of 1,949, where the master's best in 20 s was 2,051-2,257)."""
+"""The columns' dives run only while the LNS's roster is more than this share above the
+columns' bound: closer than that, search does better (Curtois Instance6 at 60 s: the LNS at
+1,953 against a bound of 1,949, where the master MIP's best in 20 s was 2,051-2,257 and
+single dives gave 1,954-2,046)."""
 
 
 class _ColumnsAlongside(threading.Thread):
     """Column generation (`columns`) first on the worker beside the LNS; it gives up after
     its first rounds when their pace says it will not converge within `converge` seconds.
     If it converges and the LNS's latest roster is more than `RECOMBINE_ABOVE` above its
-    bound, the master MIP recombines its schedules with that roster for up to `recombine`
-    seconds and offers the result to the LNS. Then the whole model runs beside the LNS
-    (`_WholeModelAlongside`, hinted with the LNS's latest) until it stalls. The columns'
-    Lagrangian bound joins the search's, and stops the search when the LNS reaches it."""
+    bound, it dives on the master LP for rosters (`ColumnGeneration.dive`, repeated with
+    random nudges) for up to `recombine` seconds and offers each to the LNS. Then the
+    whole model runs beside the LNS (`_WholeModelAlongside`, hinted with the LNS's
+    latest) until it stalls. The columns' Lagrangian bound joins the search's, and stops
+    the search when the LNS reaches it."""
 
     def __init__(self, built: BuiltModel, lns: Lns, start: Incumbent, deadline: float,
                  seed: int, patience: float, converge: float, recombine: float) -> None:
@@ -297,15 +299,7 @@ class _ColumnsAlongside(threading.Thread):
             self.lns.set_bound(self.bound)
         if (converged and not self._halt.is_set() and self.bound is not None
                 and self._latest().objective > (1 + RECOMBINE_ABOVE) * self.bound):
-            mip = generation.recombine(min(self.recombine, self.deadline - time.perf_counter()),
-                                       self._latest().values)
-            log.info("columns: master roster %s after %d rounds in %.1f s",
-                     None if mip is None else round(mip[1]), rounds,
-                     time.perf_counter() - began)
-            if mip is not None:  # scored on the whole model, as every roster is
-                code, solver = _full_solve(self.built, mip[0], 10.0, 1, self.seed, fix=True)
-                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                    self.lns.offer(mip[0], round(solver.objective_value))
+            self._dive(generation, rounds, began)
         best = self.lns.current()
         if best is None or (self.bound is not None and best.objective <= self.bound):
             return  # the search has ended or reached the bound
@@ -321,6 +315,28 @@ class _ColumnsAlongside(threading.Thread):
                               else max(self.bound, self.whole.bound))
         else:
             self.lns.add_thread()
+
+    def _dive(self, generation: ColumnGeneration, rounds: int, began: float) -> None:
+        """Dive (`ColumnGeneration.dive`) for up to `recombine` seconds, again with random
+        nudges while time is left and the LNS is still `RECOMBINE_ABOVE` above the bound,
+        offering each roster to the LNS. The LNS's latest schedules join the columns
+        first."""
+        generation.add_roster(self._latest().values)
+        stop_at = min(self.deadline, time.perf_counter() + self.recombine)
+        rng = np.random.default_rng(self.seed)
+        dives = 0
+        while (not self._halt.is_set() and time.perf_counter() < stop_at
+               and self._latest().objective > (1 + RECOMBINE_ABOVE) * (self.bound or 0)):
+            dived = generation.dive(stop_at, self._halt.is_set, rng if dives else None)
+            dives += 1
+            log.info("columns: dive roster %s after %d rounds in %.1f s",
+                     None if dived is None else round(dived[1]), rounds,
+                     time.perf_counter() - began)
+            if dived is None:
+                return
+            code, solver = _full_solve(self.built, dived[0], 10.0, 1, self.seed, fix=True)
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # scored on the whole model
+                self.lns.offer(dived[0], round(solver.objective_value))
 
     def stop_and_join(self) -> None:
         self._halt.set()

@@ -23,7 +23,11 @@ from roster.engine.model import build_model
 from roster.engine.search import _ColumnsAlongside, _full_solve, _Values
 from roster.engine.solve import extract_roster, fixed_solve
 from roster.engine.weights import SCALE
-from tests.engine.test_weekend_plan import instance, random_instance
+from tests.engine.test_weekend_plan import (
+    instance,
+    random_instance,
+    two_agents_one_weekend_each,
+)
 
 
 def optimum(built) -> int:
@@ -122,6 +126,58 @@ def test_generated_bound_is_below_the_optimum_and_the_master_roster_is_exact(
     assert evaluation.objective * SCALE == result.objective
 
 
+def test_dive_on_one_agent_one_weekend_ends_at_the_optimum() -> None:
+    # whichever weekend the LP mixes, fixing the agent's column leaves two shifts short
+    inst = instance("A,,9600,0,7,1,1,1\n",
+                    "".join(f"{d},E,1,100,1\n" for d in (5, 6, 12, 13)))
+    built = build_model(to_problem(inst))
+    generation = ColumnGeneration(built)
+    generation.generate(time.perf_counter() + 30)
+    dived = generation.dive(time.perf_counter() + 30)
+    assert dived is not None
+    two_short = 2 * built.context.points("shift_cover_under", 100)
+    assert dived[1] == scored(built, dived[0]) == two_short
+    assert generation.fixed == {}
+
+
+def test_dive_gives_the_request_to_the_agent_who_asked() -> None:
+    # two agents, one weekend each, four weekend shifts: the only optimum covers all four
+    # and gives A the E on day 12 it asked for
+    inst = two_agents_one_weekend_each()
+    built = build_model(to_problem(inst))
+    generation = ColumnGeneration(built)
+    generation.generate(time.perf_counter() + 30)
+    dived = generation.dive(time.perf_counter() + 30)
+    assert dived is not None
+    assert dived[1] == scored(built, dived[0]) == optimum(built) == 0  # nothing unmet
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_generated_dives_give_true_rosters_at_their_own_objective(seed: int) -> None:
+    inst = random_instance(seed)
+    built = build_model(to_problem(inst))
+    best = optimum(built)
+    generation = ColumnGeneration(built)
+    generation.generate(time.perf_counter() + 30)
+    for stop_at in (time.perf_counter() + 30, time.perf_counter()):  # in time, and late
+        dived = generation.dive(stop_at)
+        assert dived is not None
+        values, objective = dived
+        assert objective == scored(built, values) >= best
+        evaluation = evaluate(inst, _roster(built, values))
+        assert evaluation.violations == []
+        assert evaluation.objective * SCALE == objective
+        assert generation.fixed == {}
+
+
+def test_a_stopped_dive_returns_nothing() -> None:
+    built = build_model(to_problem(random_instance(1)))
+    generation = ColumnGeneration(built)
+    generation.generate(time.perf_counter() + 30)
+    assert generation.dive(time.perf_counter() + 30, should_stop=lambda: True) is None
+    assert generation.fixed == {}
+
+
 def _roster(built, values: np.ndarray):
     return extract_roster(built, _Values(built, values))
 
@@ -192,6 +248,7 @@ def test_columns_beside_the_search_on_instance5_give_their_bound_and_a_true_rost
     first[[index[o] for o in chosen]] = 1
     start = Incumbent(first, scored(built, first))
     caplog.set_level(logging.INFO, logger="roster.engine.columns")
+    caplog.set_level(logging.INFO, logger="roster.engine.search")
     lns = Lns(built, seed=0)
     deadline = time.perf_counter() + 40
     alongside = _ColumnsAlongside(built, lns, start, deadline, 0, patience=5.0, converge=30.0,
@@ -200,7 +257,7 @@ def test_columns_beside_the_search_on_instance5_give_their_bound_and_a_true_rost
     best = lns.run(start, deadline, 1)
     alongside.stop_and_join()
     assert "converged True" in caplog.text
-    assert "master roster None" not in caplog.text
+    assert "dive roster" in caplog.text and "dive roster None" not in caplog.text
     assert alongside.bound is not None and 1_100 * SCALE <= alongside.bound <= 1_143 * SCALE
     assert best.objective == scored(built, best.values) >= 1_143 * SCALE
     assert evaluate(read_instance(BENCH / "Instance5.txt"),
