@@ -27,8 +27,8 @@ def curtois(
     seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
     columns: Annotated[bool, typer.Option(
         "--columns/--no-columns", help="column generation beside the search where the "
-        "model splits into one schedule per agent: a far tighter bound, and a roster "
-        "recombined from the schedules")] = True,
+        "model splits into one schedule per agent: a far tighter bound, and rosters "
+        "from diving on its LP")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Solve INSTANCE and print objective (recomputed by an independent checker), bound, status."""

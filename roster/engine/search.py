@@ -89,12 +89,12 @@ class SearchOptions:
     that split into one schedule per agent plus shift demand (`columns.decomposable`), the
     worker beside the LNS first runs column generation (`_ColumnsAlongside`). Its bound is
     far tighter (Curtois Instance5: 1,141 against CP-SAT's 750-1,040, best known 1,143;
-    Instance4: 1,716, the best known, so the search stops there), and its recombined
-    schedules get Instance5 at 60 s within 1% of the best known on 11 seeds of 13 against
-    9 without. Where it cannot converge in time it gives up within seconds; at 300 s on
-    Instance16 and 17 (where it does), 4 seeds each, the rosters with and without it
-    differ by no more than their run-to-run spread (benchmarks/README.md, fifteenth and
-    sixteenth rounds)."""
+    Instance4: 1,716, the best known, so the search stops there; at 300 s it proves
+    Instance10 and 11 optimal), and its dives get Instance5 at 60 s within 1% of the best
+    known on 9 seeds of 9 against 9 of 13 without. Where it cannot converge in time it
+    gives up within seconds; at 300 s on Instance16 and 17 (where it does), 4 seeds each,
+    the rosters with and without it differ by no more than their run-to-run spread
+    (benchmarks/README.md, fifteenth to seventeenth rounds)."""
     columns_share: float = 0.2
     """Share of the time limit within which column generation must converge (else it
     gives up, from its first rounds' pace, and the whole model runs instead)."""

@@ -238,7 +238,7 @@ BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "
 def test_columns_beside_the_search_on_instance5_give_their_bound_and_a_true_roster(
         caplog: pytest.LogCaptureFixture) -> None:
     # the worker beside the LNS as search() wires it, with time enough for the columns to
-    # converge (about 5 s here) and be recombined; best known 1,143, CP-SAT's own bound
+    # converge (about 5 s here) and dive; best known 1,143, CP-SAT's own bound
     # stays under 1,000 here
     problem = to_problem(read_instance(BENCH / "Instance5.txt"))
     built = build_model(problem)
