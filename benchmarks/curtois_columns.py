@@ -75,7 +75,8 @@ def main() -> None:
     parser.add_argument("--instances", type=parse_instances, default="1-9")
     parser.add_argument("--limit", type=float, default=90.0,
                         help="seconds of column generation at most")
-    parser.add_argument("--dive-seconds", type=float, default=60.0)
+    parser.add_argument("--dive-seconds", type=float, default=60.0,
+                        help="seconds of the dive at most")
     parser.add_argument("--mip-seconds", type=float, default=20.0)
     args = parser.parse_args()
     for n in args.instances:

@@ -21,8 +21,8 @@ Smoothing, that stop and pricing at linearization level 1 together took Curtois 
 
 Rosters come from the converged master two ways. `dive` fixes the agents whose column the
 LP takes whole (else those of the largest values), prices a few rounds for the rest, and
-repeats until every agent has its schedule: on Curtois Instance5 a dive takes 2-4 s to
-1,146-1,249 (best known 1,143) where the master MIP took 15 s to 1,172-1,268. `recombine`
+repeats until every agent has its schedule: on Curtois Instance5 a dive takes 2.5-3.8 s to
+1,146-1,249 (best known 1,143) where the master MIP took 15-20 s to 1,162-1,268. `recombine`
 solves the master with whole columns (CP-SAT: one schedule per agent); the schedules of
 rosters passed in (`add_roster`) are columns too. `run` generates, then recombines; the
 search (`search._ColumnsAlongside`) generates, then dives.

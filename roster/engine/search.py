@@ -98,7 +98,7 @@ class SearchOptions:
     columns_share: float = 0.2
     """Share of the time limit within which column generation must converge (else it
     gives up, from its first rounds' pace, and the whole model runs instead)."""
-    recombine_share: float = 0.25
+    dive_share: float = 0.25
     """Most of the time limit the columns' dives for rosters may take."""
     plan_share: float = 0.1
     """Most of the time the weekend plan's MIP may take."""
@@ -255,7 +255,7 @@ class _WholeModelAlongside(threading.Thread):
         self.join()
 
 
-RECOMBINE_ABOVE = 0.01
+DIVE_ABOVE = 0.01
 """The columns' dives run only while the LNS's roster is more than this share above the
 columns' bound: closer than that, search does better (Curtois Instance6 at 60 s: the LNS at
 1,953 against a bound of 1,949, where the master MIP's best in 20 s was 2,051-2,257 and
@@ -265,19 +265,19 @@ single dives gave 1,954-2,046)."""
 class _ColumnsAlongside(threading.Thread):
     """Column generation (`columns`) first on the worker beside the LNS; it gives up after
     its first rounds when their pace says it will not converge within `converge` seconds.
-    If it converges and the LNS's latest roster is more than `RECOMBINE_ABOVE` above its
+    If it converges and the LNS's latest roster is more than `DIVE_ABOVE` above its
     bound, it dives on the master LP for rosters (`ColumnGeneration.dive`, repeated with
-    random nudges) for up to `recombine` seconds and offers each to the LNS. Then the
+    random nudges) for up to `dive` seconds and offers each to the LNS. Then the
     whole model runs beside the LNS (`_WholeModelAlongside`, hinted with the LNS's
     latest) until it stalls. The columns' Lagrangian bound joins the search's, and stops
     the search when the LNS reaches it."""
 
     def __init__(self, built: BuiltModel, lns: Lns, start: Incumbent, deadline: float,
-                 seed: int, patience: float, converge: float, recombine: float) -> None:
+                 seed: int, patience: float, converge: float, dive: float) -> None:
         super().__init__(daemon=True)
         self.built, self.lns, self.first, self.seed = built, lns, start, seed
         self.deadline, self.patience = deadline, patience
-        self.converge, self.recombine = converge, recombine
+        self.converge, self.dive_seconds = converge, dive
         self.generation: ColumnGeneration | None = None
         self.whole: _WholeModelAlongside | None = None
         self.bound: int | None = None
@@ -297,9 +297,8 @@ class _ColumnsAlongside(threading.Thread):
         if found is not None:
             self.bound = round_up(self.built.model, found)
             self.lns.set_bound(self.bound)
-        if (converged and not self._halt.is_set() and self.bound is not None
-                and self._latest().objective > (1 + RECOMBINE_ABOVE) * self.bound):
-            self._dive(generation, rounds, began)
+        if converged and self.bound is not None:
+            self._dive(generation, self.bound, rounds, began)
         best = self.lns.current()
         if best is None or (self.bound is not None and best.objective <= self.bound):
             return  # the search has ended or reached the bound
@@ -316,17 +315,18 @@ class _ColumnsAlongside(threading.Thread):
         else:
             self.lns.add_thread()
 
-    def _dive(self, generation: ColumnGeneration, rounds: int, began: float) -> None:
-        """Dive (`ColumnGeneration.dive`) for up to `recombine` seconds, again with random
-        nudges while time is left and the LNS is still `RECOMBINE_ABOVE` above the bound,
-        offering each roster to the LNS. The LNS's latest schedules join the columns
-        first."""
-        generation.add_roster(self._latest().values)
-        stop_at = min(self.deadline, time.perf_counter() + self.recombine)
+    def _dive(self, generation: ColumnGeneration, bound: int, rounds: int,
+              began: float) -> None:
+        """Dive (`ColumnGeneration.dive`) for up to `dive_seconds` while the LNS is more
+        than `DIVE_ABOVE` above `bound`, again with random nudges after the first, offering
+        each roster to the LNS. The LNS's latest schedules join the columns first."""
+        stop_at = min(self.deadline, time.perf_counter() + self.dive_seconds)
         rng = np.random.default_rng(self.seed)
         dives = 0
         while (not self._halt.is_set() and time.perf_counter() < stop_at
-               and self._latest().objective > (1 + RECOMBINE_ABOVE) * (self.bound or 0)):
+               and self._latest().objective > (1 + DIVE_ABOVE) * bound):
+            if not dives:
+                generation.add_roster(self._latest().values)
             dived = generation.dive(stop_at, self._halt.is_set, rng if dives else None)
             dives += 1
             log.info("columns: dive roster %s after %d rounds in %.1f s",
@@ -471,7 +471,7 @@ def search(problem: RosterProblem, options: SearchOptions | None = None,
                 alongside = _ColumnsAlongside(
                     built, lns, best, deadline, options.seed, patience,
                     converge=options.columns_share * options.time_limit,
-                    recombine=options.recombine_share * options.time_limit)
+                    dive=options.dive_share * options.time_limit)
             else:
                 alongside = _WholeModelAlongside(built, lns, best, deadline, options.seed,
                                                  patience)

@@ -220,7 +220,7 @@ def test_columns_beside_the_lns_give_the_exact_bound() -> None:
     lns = Lns(built, seed=0)
     began = time.perf_counter()
     alongside = _ColumnsAlongside(built, lns, start, began + 60, 0, patience=5.0,
-                                  converge=30.0, recombine=10.0)
+                                  converge=30.0, dive=10.0)
     alongside.start()
     best = lns.run(start, began + 60, 1)
     alongside.stop_and_join()
@@ -252,7 +252,7 @@ def test_columns_beside_the_search_on_instance5_give_their_bound_and_a_true_rost
     lns = Lns(built, seed=0)
     deadline = time.perf_counter() + 40
     alongside = _ColumnsAlongside(built, lns, start, deadline, 0, patience=5.0, converge=30.0,
-                                  recombine=5.0)
+                                  dive=5.0)
     alongside.start()
     best = lns.run(start, deadline, 1)
     alongside.stop_and_join()
